@@ -1,0 +1,28 @@
+"""Vietnamese text: normalisation and accent-insensitive matching keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"})
+
+
+def nfc(text: str) -> str:
+    """NFC form, the one Vietnamese text is stored and compared in."""
+    return unicodedata.normalize("NFC", text)
+
+
+def clean(text: str) -> str:
+    """NFC, straight quotes, and runs of any kind of space folded to one plain space."""
+    return _SPACES.sub(" ", nfc(text).translate(_QUOTES)).strip()
+
+
+def fold(text: str) -> str:
+    """A matching key: lower case, no tone or vowel marks, đ as d, single spaces.
+
+    "Sở Nội vụ" and "SO NOI VU" fold to the same key, so typed or OCR-ed names still match.
+    """
+    decomposed = unicodedata.normalize("NFD", clean(text).lower().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

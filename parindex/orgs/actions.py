@@ -1,0 +1,368 @@
+"""Every change to organisations, people and roles: permission check, write, audit entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parindex.lib.text import clean
+from parindex.orgs import access
+from parindex.orgs.audit import diff, record, snapshot
+from parindex.orgs.models import (
+    AGENCY_KINDS,
+    PROVINCE_ROLES,
+    ApiToken,
+    Organisation,
+    OrgKind,
+    Role,
+    RoleAssignment,
+    Succession,
+    SuccessionKind,
+    User,
+)
+
+ORG_FIELDS = [
+    "kind",
+    "name",
+    "short_name",
+    "code",
+    "parent",
+    "valid_from",
+    "valid_to",
+    "email",
+    "note",
+]
+PERSON_FIELDS = ["username", "full_name", "email", "organisation", "position", "phone", "is_active"]
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You are not allowed to make this change."))
+
+
+def _check_parent(org: Organisation) -> None:
+    if org.parent is None:
+        return
+    if org.parent.province_id_or_self != org.province_id_or_self:
+        raise ValidationError({"parent": _("The parent must belong to the same province.")})
+    node: Organisation | None = org.parent
+    while node is not None:
+        if node.pk == org.pk:
+            raise ValidationError({"parent": _("An organisation cannot be its own ancestor.")})
+        node = node.parent
+
+
+@transaction.atomic
+def create_province(
+    *, by: User | None, name: str, code: str, valid_from: date | None = None, **extra: Any
+) -> Organisation:
+    """Provinces are created by an administrator (or the command line, where `by` is None)."""
+    _require(by is None or access.access_for(by).superuser)
+    province = Organisation(
+        kind=OrgKind.PROVINCE, name=clean(name), code=code, valid_from=valid_from, **extra
+    )
+    province.full_clean()
+    province.save()
+    record(
+        by,
+        "orgs.province.create",
+        province,
+        province=province,
+        changes=diff({}, snapshot(province, ORG_FIELDS)),
+    )
+    return province
+
+
+@transaction.atomic
+def create_organisation(
+    *,
+    by: User | None,
+    province: Organisation,
+    kind: str,
+    name: str,
+    code: str,
+    parent: Organisation | None = None,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+    short_name: str = "",
+    email: str = "",
+    note: str = "",
+) -> Organisation:
+    _require(by is None or access.can_manage_organisations(by, province.pk))
+    if kind not in AGENCY_KINDS:
+        raise ValidationError({"kind": _("Choose the kind of agency.")})
+    org = Organisation(
+        province=province,
+        kind=kind,
+        name=clean(name),
+        short_name=clean(short_name),
+        code=code,
+        parent=parent or province,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        email=email,
+        note=clean(note),
+    )
+    org.full_clean()
+    _check_parent(org)
+    org.save()
+    record(
+        by,
+        "orgs.organisation.create",
+        org,
+        province=province,
+        changes=diff({}, snapshot(org, ORG_FIELDS)),
+    )
+    return org
+
+
+@transaction.atomic
+def update_organisation(org: Organisation, *, by: User | None, **changes: Any) -> Organisation:
+    _require(by is None or access.can_manage_organisations(by, org.province_id_or_self))
+    unknown = set(changes) - set(ORG_FIELDS)
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)}")
+    if org.kind == OrgKind.PROVINCE and "kind" in changes and changes["kind"] != OrgKind.PROVINCE:
+        raise ValidationError({"kind": _("A province stays a province.")})
+    before = snapshot(org, ORG_FIELDS)
+    for name, value in changes.items():
+        setattr(org, name, clean(value) if isinstance(value, str) and name != "code" else value)
+    org.full_clean()
+    _check_parent(org)
+    org.save()
+    record(
+        by,
+        "orgs.organisation.update",
+        org,
+        province=org.province_id_or_self,
+        changes=diff(before, snapshot(org, ORG_FIELDS)),
+    )
+    return org
+
+
+@dataclass(frozen=True)
+class SuccessorLink:
+    successor: Organisation
+    kind: str = SuccessionKind.MERGED
+    note: str = ""
+
+
+@transaction.atomic
+def close_organisation(
+    org: Organisation, *, by: User | None, on: date, successors: Sequence[SuccessorLink] = ()
+) -> Organisation:
+    """End an organisation on `on` (a merger, rename, split or abolition) and link successors.
+
+    The old row keeps its name and everything recorded under it; the successors carry on.
+    """
+    _require(by is None or access.can_manage_organisations(by, org.province_id_or_self))
+    if org.valid_from is not None and on <= org.valid_from:
+        raise ValidationError({"valid_to": _("The closing date must be after the start date.")})
+    for link in successors:
+        if link.successor.pk == org.pk:
+            raise ValidationError({"successors": _("An organisation cannot succeed itself.")})
+        if link.successor.valid_to is not None and link.successor.valid_to <= on:
+            raise ValidationError(
+                {
+                    "successors": _("%(name)s no longer exists on that date.")
+                    % {"name": link.successor.name}
+                }
+            )
+        # A successor in another province is allowed only when provinces themselves merge.
+        if (
+            org.kind != OrgKind.PROVINCE
+            and by is not None
+            and not access.can_manage_organisations(by, link.successor.province_id_or_self)
+        ):
+            raise PermissionDenied(_("You are not allowed to make this change."))
+    before = snapshot(org, ORG_FIELDS)
+    org.valid_to = on
+    org.full_clean()
+    org.save(update_fields=["valid_to"])
+    for link in successors:
+        Succession.objects.update_or_create(
+            predecessor=org,
+            successor=link.successor,
+            defaults={"kind": link.kind, "on": on, "note": clean(link.note)},
+        )
+    changes = diff(before, snapshot(org, ORG_FIELDS))
+    changes["successors"] = [None, [f"{link.kind}: {link.successor.name}" for link in successors]]
+    record(by, "orgs.organisation.close", org, province=org.province_id_or_self, changes=changes)
+    return org
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_person(
+    *,
+    by: User | None,
+    username: str,
+    full_name: str,
+    organisation: Organisation,
+    email: str = "",
+    position: str = "",
+    phone: str = "",
+    password: str | None = None,
+) -> User:
+    _require(by is None or access.can_manage_people(by, organisation))
+    person = User(
+        username=clean(username),
+        full_name=clean(full_name),
+        email=email,
+        organisation=organisation,
+        position=clean(position),
+        phone=phone,
+    )
+    if password:
+        validate_password(password, person)
+        person.set_password(password)
+    else:
+        person.set_unusable_password()
+    person.full_clean(exclude=["password"])
+    person.save()
+    record(
+        by,
+        "orgs.person.create",
+        person,
+        province=organisation.province_id_or_self,
+        changes=diff({}, snapshot(person, PERSON_FIELDS)),
+    )
+    return person
+
+
+@transaction.atomic
+def update_person(person: User, *, by: User | None, **changes: Any) -> User:
+    _require(by is None or access.can_manage_people(by, person.organisation))
+    new_org = changes.get("organisation")
+    if new_org is not None and by is not None:
+        _require(access.can_manage_people(by, new_org))
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)}")
+    before = snapshot(person, PERSON_FIELDS)
+    for name, value in changes.items():
+        setattr(person, name, clean(value) if isinstance(value, str) and name != "email" else value)
+    person.full_clean(exclude=["password"])
+    person.save()
+    province = person.organisation.province_id_or_self if person.organisation else None
+    record(
+        by,
+        "orgs.person.update",
+        person,
+        province=province,
+        changes=diff(before, snapshot(person, PERSON_FIELDS)),
+    )
+    return person
+
+
+@transaction.atomic
+def set_password(person: User, *, by: User | None, password: str) -> None:
+    """A person changes their own password; a coordinator resets one for their people."""
+    _require(by is None or by.pk == person.pk or access.can_manage_people(by, person.organisation))
+    validate_password(password, person)
+    person.set_password(password)
+    person.save(update_fields=["password"])
+    province = person.organisation.province_id_or_self if person.organisation else None
+    record(
+        by, "orgs.person.password", person, province=province, changes={"password": ["***", "***"]}
+    )
+
+
+@transaction.atomic
+def assign_role(
+    person: User,
+    *,
+    by: User | None,
+    role: str,
+    organisation: Organisation,
+    agencies: Iterable[Organisation] = (),
+) -> RoleAssignment:
+    """Give a role. Province-wide roles are held for the province, the others for an agency."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    _require(by is None or access.can_manage_people(by, organisation))
+    is_province = organisation.kind == OrgKind.PROVINCE
+    if role in PROVINCE_ROLES and not is_province:
+        organisation = organisation.province or organisation
+    if role not in PROVINCE_ROLES and is_province:
+        raise ValidationError(
+            {"organisation": _("Reporters and heads are assigned to an agency, not to a province.")}
+        )
+    agency_list = list(agencies)
+    for agency in agency_list:
+        if agency.province_id_or_self != organisation.province_id_or_self:
+            raise ValidationError(
+                {"agencies": _("Assigned agencies must belong to the same province.")}
+            )
+    assignment, _created = RoleAssignment.objects.get_or_create(
+        user=person, role=role, organisation=organisation
+    )
+    before = sorted(a.name for a in assignment.agencies.all())
+    if role == Role.APPRAISER:
+        assignment.agencies.set(agency_list)
+    access.forget(person)
+    record(
+        by,
+        "orgs.role.assign",
+        assignment,
+        province=organisation.province_id_or_self,
+        changes={
+            "role": [None, role],
+            "organisation": [None, organisation.name],
+            "agencies": [before, sorted(a.name for a in agency_list)],
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def remove_role(assignment: RoleAssignment, *, by: User | None) -> None:
+    _require(by is None or access.can_manage_people(by, assignment.organisation))
+    record(
+        by,
+        "orgs.role.remove",
+        assignment,
+        province=assignment.organisation.province_id_or_self,
+        changes={
+            "role": [assignment.role, None],
+            "organisation": [assignment.organisation.name, None],
+        },
+    )
+    access.forget(assignment.user)
+    assignment.delete()
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_api_token(person: User, *, by: User | None, name: str) -> tuple[ApiToken, str]:
+    """Returns the token and its key; the key is not stored and cannot be shown again."""
+    _require(by is None or by.pk == person.pk)
+    key = ApiToken.new_key()
+    token = ApiToken.objects.create(
+        user=person, name=clean(name) or "API", prefix=key[:10], digest=ApiToken.digest_of(key)
+    )
+    province = person.organisation.province_id_or_self if person.organisation else None
+    record(by, "orgs.token.create", token, province=province, changes={"name": [None, token.name]})
+    return token, key
+
+
+@transaction.atomic
+def revoke_api_token(token: ApiToken, *, by: User | None) -> None:
+    _require(by is None or by.pk == token.user_id)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record(
+        by, "orgs.token.revoke", token, changes={"revoked_at": [None, token.revoked_at.isoformat()]}
+    )
