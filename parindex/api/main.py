@@ -1,5 +1,36 @@
+"""The API: one router per domain app, the same action functions and access rule as the UI."""
+
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="parindex API", version="1", urls_namespace="api")
+from parindex.api.auth import AUTH
+from parindex.api.criteria import router as criteria_router
+from parindex.api.exports import router as exports_router
+from parindex.api.orgs import router as orgs_router
+from parindex.api.people import router as people_router
+
+api = NinjaAPI(
+    title="parindex API",
+    version="1",
+    description="Organisations, people, roles and criteria trees of a province's PAR INDEX work.",
+    auth=AUTH,
+    urls_namespace="api",
+)
+api.add_router("/orgs", orgs_router)
+api.add_router("/people", people_router)
+api.add_router("/criteria", criteria_router)
+api.add_router("/exports", exports_router)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "permission denied"}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": "invalid input", "errors": errors}, status=422)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from parindex.orgs.models import Organisation, Role, RoleAssignment, User
+from parindex.orgs.models import Organisation, OrganisationQuerySet, Role, RoleAssignment, User
 
 if TYPE_CHECKING:
     from parindex.methodology.models import Framework
@@ -61,8 +61,10 @@ def access_for(user: AnyUser) -> Access:
     sets: dict[str, set[int]] = {role: set() for role in Role.values}
     appraised: set[int] = set()
     provinces: set[int] = set()
+    roles: set[str] = set()
     assignments = RoleAssignment.objects.filter(user=user).select_related("organisation")
     for assignment in assignments.prefetch_related("agencies"):
+        roles.add(assignment.role)
         org = assignment.organisation
         province_id = org.province_id_or_self
         provinces.add(province_id)
@@ -85,7 +87,7 @@ def access_for(user: AnyUser) -> Access:
         reporter_for=frozenset(sets[Role.REPORTER]),
         head_of=frozenset(sets[Role.HEAD]),
         provinces=frozenset(provinces),
-        roles=tuple(sorted({a.role for a in assignments})),
+        roles=tuple(sorted(roles)),
     )
     user._parindex_access = access  # type: ignore[attr-defined]
     return access
@@ -100,7 +102,7 @@ def forget(user: AnyUser) -> None:
 # --- organisations -----------------------------------------------------------------------
 
 
-def organisations_for(user: AnyUser) -> QuerySet[Organisation]:
+def organisations_for(user: AnyUser) -> OrganisationQuerySet:
     """The organisation trees of the provinces the person works in."""
     access = access_for(user)
     if access.superuser:
@@ -156,6 +158,13 @@ def can_manage_people(user: AnyUser, organisation: Organisation | None) -> bool:
     return can_manage_organisations(user, organisation.province_id_or_self)
 
 
+def can_manage_person(user: AnyUser, person: User) -> bool:
+    """A coordinator manages the people of their province, but never an administrator's account."""
+    if person.is_superuser or person.is_staff:
+        return access_for(user).superuser
+    return can_manage_people(user, person.organisation)
+
+
 # --- criteria trees ------------------------------------------------------------------------
 
 
@@ -174,3 +183,12 @@ def frameworks_for(user: AnyUser) -> QuerySet[Framework]:
 def can_manage_frameworks(user: AnyUser, province_id: int | None) -> bool:
     """Coordinators manage their province's trees; national trees only an administrator."""
     return can_manage_organisations(user, province_id)
+
+
+def actor(user: AnyUser) -> User:
+    """The signed-in person making a change; views reach here only after authentication."""
+    if not isinstance(user, User) or not user.is_authenticated:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("sign in first")
+    return user

@@ -127,11 +127,15 @@ def create_organisation(
 @transaction.atomic
 def update_organisation(org: Organisation, *, by: User | None, **changes: Any) -> Organisation:
     _require(by is None or access.can_manage_organisations(by, org.province_id_or_self))
+    # The province row itself (its dates, its code) is an administrator's to change.
+    _require(by is None or org.kind != OrgKind.PROVINCE or access.access_for(by).superuser)
     unknown = set(changes) - set(ORG_FIELDS)
     if unknown:
         raise ValueError(f"cannot change {sorted(unknown)}")
     if org.kind == OrgKind.PROVINCE and "kind" in changes and changes["kind"] != OrgKind.PROVINCE:
         raise ValidationError({"kind": _("A province stays a province.")})
+    if org.kind != OrgKind.PROVINCE and "kind" in changes and changes["kind"] not in AGENCY_KINDS:
+        raise ValidationError({"kind": _("Choose the kind of agency.")})
     before = snapshot(org, ORG_FIELDS)
     for name, value in changes.items():
         setattr(org, name, clean(value) if isinstance(value, str) and name != "code" else value)
@@ -164,6 +168,8 @@ def close_organisation(
     The old row keeps its name and everything recorded under it; the successors carry on.
     """
     _require(by is None or access.can_manage_organisations(by, org.province_id_or_self))
+    # Provinces are created, and so merged or abolished, by an administrator only.
+    _require(by is None or org.kind != OrgKind.PROVINCE or access.access_for(by).superuser)
     if org.valid_from is not None and on <= org.valid_from:
         raise ValidationError({"valid_to": _("The closing date must be after the start date.")})
     for link in successors:
@@ -242,7 +248,7 @@ def create_person(
 
 @transaction.atomic
 def update_person(person: User, *, by: User | None, **changes: Any) -> User:
-    _require(by is None or access.can_manage_people(by, person.organisation))
+    _require(by is None or access.can_manage_person(by, person))
     new_org = changes.get("organisation")
     if new_org is not None and by is not None:
         _require(access.can_manage_people(by, new_org))
@@ -268,7 +274,7 @@ def update_person(person: User, *, by: User | None, **changes: Any) -> User:
 @transaction.atomic
 def set_password(person: User, *, by: User | None, password: str) -> None:
     """A person changes their own password; a coordinator resets one for their people."""
-    _require(by is None or by.pk == person.pk or access.can_manage_people(by, person.organisation))
+    _require(by is None or by.pk == person.pk or access.can_manage_person(by, person))
     validate_password(password, person)
     person.set_password(password)
     person.save(update_fields=["password"])
@@ -290,7 +296,19 @@ def assign_role(
     """Give a role. Province-wide roles are held for the province, the others for an agency."""
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
-    _require(by is None or access.can_manage_people(by, organisation))
+    _require(
+        by is None
+        or (access.can_manage_people(by, organisation) and access.can_manage_person(by, person))
+    )
+    if (
+        by is not None
+        and not access.access_for(by).superuser
+        and (
+            person.organisation is None
+            or person.organisation.province_id_or_self != organisation.province_id_or_self
+        )
+    ):
+        raise ValidationError({"organisation": _("The person does not work in this province.")})
     is_province = organisation.kind == OrgKind.PROVINCE
     if role in PROVINCE_ROLES and not is_province:
         organisation = organisation.province or organisation

@@ -1,16 +1,26 @@
-"""What every page needs: the signed-in person's roles and the navigation they may use."""
+"""What every page needs: the signed-in person's roles, province and navigation rights."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from parindex.orgs import access
+from parindex.orgs.models import Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     if not request.user.is_authenticated:
         return {}
+    from parindex.web.views.common import current_province
+
     who = access.access_for(request.user)
-    return {"who": who, "is_coordinator": bool(who.coordinator_of) or who.superuser}
+    labels = dict(Role.choices)
+    return {
+        "who": who,
+        "is_coordinator": bool(who.coordinator_of) or who.superuser,
+        "role_labels": [labels[r] for r in who.roles],
+        "current_province": SimpleLazyObject(lambda: current_province(request)),
+    }

@@ -1,7 +1,45 @@
 from __future__ import annotations
 
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from parindex.web import views
+from parindex.web.views import account, audit, criteria, exports, home, orgs, people
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
+    ),
+    path("account/", account.account, name="account"),
+    path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
+    path("orgs/", orgs.org_list, name="org_list"),
+    path("orgs/new/", orgs.org_create, name="org_create"),
+    path("orgs/<int:pk>/", orgs.org_detail, name="org_detail"),
+    path("orgs/<int:pk>/edit/", orgs.org_edit, name="org_edit"),
+    path("orgs/<int:pk>/close/", orgs.org_close, name="org_close"),
+    path("people/", people.person_list, name="person_list"),
+    path("people/new/", people.person_create, name="person_create"),
+    path("people/<int:pk>/", people.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("people/<int:pk>/roles/", people.person_add_role, name="person_add_role"),
+    path("people/<int:pk>/password/", people.person_set_password, name="person_set_password"),
+    path("roles/<int:pk>/remove/", people.person_remove_role, name="person_remove_role"),
+    path("criteria/", criteria.framework_list, name="framework_list"),
+    path("criteria/import/", criteria.framework_import, name="framework_import"),
+    path("criteria/<int:pk>/", criteria.framework_detail, name="framework_detail"),
+    path("criteria/<int:pk>/edit/", criteria.framework_edit, name="framework_edit"),
+    path("criteria/<int:pk>/export.<str:fmt>", criteria.framework_export, name="framework_export"),
+    path("criteria/<int:pk>/nodes/new/", criteria.node_add, name="node_add"),
+    path(
+        "criteria/<int:pk>/version/", criteria.framework_new_version, name="framework_new_version"
+    ),
+    path("criteria/<int:pk>/delete/", criteria.framework_delete, name="framework_delete"),
+    path("criteria/nodes/<int:pk>/edit/", criteria.node_edit, name="node_edit"),
+    path("criteria/nodes/<int:pk>/bands/", criteria.node_bands, name="node_bands"),
+    path("criteria/nodes/<int:pk>/delete/", criteria.node_delete, name="node_delete"),
+    path("audit/", audit.audit_list, name="audit_list"),
+    path("exports/<slug:name>.<str:fmt>", exports.export, name="export"),
+]

@@ -1,0 +1,9 @@
+"""Readers and writers of criteria trees; none of them imports Django.
+
+- `yaml_format`: the project's own format, `parindex-criteria/1` (`load_yaml`, `dump_yaml`).
+- `table`: the decisions' table layout as rows (`read_rows`) or pasted text (`parse_table_text`).
+- `xlsx`: spreadsheets in that layout (`parse_xlsx`, `export_xlsx`).
+- `docx`: Word documents holding that table (`parse_docx`).
+
+Every reader returns an `ImportResult` whose problems already include `validation.validate`'s.
+"""

@@ -1,0 +1,39 @@
+"""Pick the reader for an uploaded or pasted criteria tree by its content, not only its name."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from parindex.methodology.formats.docx import parse_docx
+from parindex.methodology.formats.table import parse_table_text
+from parindex.methodology.formats.xlsx import parse_xlsx
+from parindex.methodology.formats.yaml_format import load_yaml
+from parindex.methodology.tree import ImportResult, Severity, problem
+
+
+def read_tree(data: bytes, filename: str = "") -> ImportResult:
+    """Read YAML, XLSX, DOCX or table text; anything else gets an error naming the file."""
+    name = filename.lower()
+    if data[:4] == b"PK\x03\x04":
+        try:
+            members = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            return ImportResult(None, [problem(Severity.ERROR, "unreadable_file", name=filename)])
+        if "word/document.xml" in members:
+            return parse_docx(data)
+        if "xl/workbook.xml" in members:
+            return parse_xlsx(data)
+        return ImportResult(None, [problem(Severity.ERROR, "unsupported_file", name=filename)])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            return ImportResult(None, [problem(Severity.ERROR, "unreadable_file", name=filename)])
+    if name.endswith((".yaml", ".yml")) or text.lstrip().startswith(
+        ("format: parindex-criteria", "---")
+    ):
+        return load_yaml(text)
+    return parse_table_text(text)

@@ -1,0 +1,77 @@
+"""Wording of import and validation findings, in the reader's language.
+
+The pure core reports findings as stable kinds with parameters; this is the one place where
+each kind gets its sentence, shared by the web UI, the API and the command line.
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parindex.methodology.tree import Problem, Severity
+
+TEMPLATES: dict[str, Promise] = {
+    "duplicate_code": gettext_lazy("Code %(where)s appears more than once."),
+    "bad_code": gettext_lazy("“%(where)s” is not a code like 1, 1.2 or 1.2.3."),
+    "orphan": gettext_lazy("%(where)s has no parent criterion %(parent)s."),
+    "negative_points": gettext_lazy("%(where)s has negative points."),
+    "band_exceeds_max": gettext_lazy(
+        "A band of %(where)s is worth %(points)s, more than its %(max)s points."
+    ),
+    "band_negative": gettext_lazy("A band of %(where)s has negative points."),
+    "bad_range": gettext_lazy("A band of %(where)s has its lower bound above its upper bound."),
+    "order": gettext_lazy("%(where)s is out of order."),
+    "children_sum": gettext_lazy(
+        "The parts of %(where)s add up to %(sum)s, not to its %(max)s points."
+    ),
+    "total_mismatch": gettext_lazy(
+        "The domains add up to %(sum)s, not to the declared total %(total)s."
+    ),
+    "no_total": gettext_lazy("The tree has no declared total."),
+    "leaf_without_bands": gettext_lazy("%(where)s has no scoring bands yet."),
+    "bands_no_max": gettext_lazy("No band of %(where)s gives its full %(max)s points."),
+    "ranges_gap": gettext_lazy("The ranges of %(where)s leave values uncovered %(detail)s."),
+    "ranges_overlap": gettext_lazy("The ranges of %(where)s overlap %(detail)s."),
+    "mixed_bands": gettext_lazy("%(where)s mixes numeric ranges with categories."),
+    "no_nodes": gettext_lazy("The tree has no criteria."),
+    "yaml_syntax": gettext_lazy("The YAML cannot be read: %(detail)s"),
+    "bad_points": gettext_lazy("“%(value)s” is not a number of points."),
+    "missing_field": gettext_lazy("The field “%(field)s” is missing."),
+    "unknown_key": gettext_lazy("The key “%(key)s” is not part of the format and was ignored."),
+    "skipped_line": gettext_lazy("Not part of the table, skipped: “%(text)s”."),
+    "bad_value": gettext_lazy("“%(value)s” is not a valid %(field)s."),
+    "unreadable_file": gettext_lazy("The file %(name)s cannot be read."),
+    "unsupported_file": gettext_lazy("%(name)s is neither YAML, XLSX, DOCX nor text."),
+    "no_table": gettext_lazy("No criteria table was found (expected STT | name | max points)."),
+}
+
+
+class _Params(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def describe(p: Problem) -> str:
+    """One sentence, prefixed with the line (or row) it was found on."""
+    params = _Params(p.params)
+    params["where"] = p.where
+    template = TEMPLATES.get(p.kind)
+    if template is not None:
+        text = str(template) % params
+    else:
+        from parindex.methodology.validation import KINDS
+
+        text = KINDS.get(p.kind, p.kind).format_map(params | {"line": p.line or ""})
+    if p.line:
+        text = _("Line %(line)s: %(text)s") % {"line": p.line, "text": text}
+    return text
+
+
+def severity_label(severity: Severity) -> str:
+    return {
+        Severity.ERROR: _("Error"),
+        Severity.GAP: _("To complete"),
+        Severity.WARNING: _("Warning"),
+    }[severity]

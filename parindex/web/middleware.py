@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from parindex.orgs.audit import channel
+
+
+class AuditChannelMiddleware:
+    """Audit entries written while serving a request say whether it came from the API or the UI."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with channel("api" if request.path.startswith("/api/") else "web"):
+            return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Vietnamese unless the person chose another language with the switch (a cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so an office PC with an
+    English browser would get English screens; here the product's language is the default.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ["Cookie"])
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,0 +1,56 @@
+"""Numbers and ranges the way the reader's language writes them (82,85 in Vietnamese)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from parindex.lib.numbers import format_decimal
+
+register = template.Library()
+
+
+def _lang() -> str:
+    return "vi" if (get_language() or "vi").startswith("vi") else "en"
+
+
+@register.filter
+def points(value: Decimal | int | None) -> str:
+    """14.50 → "14,5"; 10.00 → "10"."""
+    return format_decimal(value, places=None, lang=_lang())
+
+
+@register.filter
+def score(value: Decimal | int | None) -> str:
+    """Two places, rounded half-up: 82.845 → "82,85"."""
+    return format_decimal(value, places=2, lang=_lang())
+
+
+@register.simple_tag
+def band_range(band: object, unit: str = "") -> str:
+    """A band's numeric range in symbols: "> 90 %", "70 – 90 %", "< 70 %"."""
+    lower = getattr(band, "lower", None)
+    upper = getattr(band, "upper", None)
+    if lower is None and upper is None:
+        return ""
+    suffix = " %" if unit == "percent" else ""
+    lang = _lang()
+    low = format_decimal(lower, places=None, lang=lang) if lower is not None else ""
+    high = format_decimal(upper, places=None, lang=lang) if upper is not None else ""
+    if lower is not None and upper is not None:
+        if lower == upper:
+            return f"= {low}{suffix}"
+        left = "[" if getattr(band, "lower_inclusive", True) else "("
+        right = "]" if getattr(band, "upper_inclusive", True) else ")"
+        return f"{left}{low}; {high}{right}{suffix}"
+    if lower is not None:
+        return f"{'≥' if getattr(band, 'lower_inclusive', True) else '>'} {low}{suffix}"
+    return f"{'≤' if getattr(band, 'upper_inclusive', True) else '<'} {high}{suffix}"
+
+
+@register.filter
+def yesno_vi(value: bool) -> str:
+    return _("yes") if value else _("no")

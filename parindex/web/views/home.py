@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from parindex.orgs import access
+from parindex.orgs.models import AuditEntry, Organisation, OrgKind, Role
+from parindex.web.views.common import current_province
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """One home page whose sections follow the person's roles."""
+    who = access.access_for(request.user)
+    province = current_province(request)
+    today = timezone.localdate()
+    context: dict[str, object] = {"province": province, "today": today}
+    role_labels = dict(Role.choices)
+    context["role_names"] = [role_labels[r] for r in who.roles]
+    if province is not None:
+        agencies = access.organisations_for(request.user).filter(province=province).current()
+        context["agency_counts"] = [
+            (OrgKind(row["kind"]).label, row["n"])
+            for row in agencies.values("kind").annotate(n=Count("id")).order_by("kind")
+        ]
+        frameworks = access.frameworks_for(request.user).order_by("-first_year", "name")
+        context["frameworks"] = frameworks[:8]
+    own_agencies = Organisation.objects.filter(pk__in=who.own_agencies).prefetch_related("people")
+    context["own_agencies"] = own_agencies
+    context["appraised"] = Organisation.objects.filter(pk__in=who.appraised_agencies).order_by(
+        "name"
+    )
+    if who.coordinator_of or who.superuser:
+        entries = AuditEntry.objects.select_related("actor")
+        if not who.superuser:
+            entries = entries.filter(province_id__in=who.coordinator_of)
+        context["recent"] = entries[:10]
+        context["people_count"] = access.people_for(request.user).filter(is_active=True).count()
+    return render(request, "web/home.html", context)
