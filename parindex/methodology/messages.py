@@ -36,6 +36,16 @@ TEMPLATES: dict[str, Promise] = {
     "ranges_overlap": gettext_lazy("The ranges of %(where)s overlap %(detail)s."),
     "mixed_bands": gettext_lazy("%(where)s mixes numeric ranges with categories."),
     "no_nodes": gettext_lazy("The tree has no criteria."),
+    "parent_with_bands": gettext_lazy(
+        "%(where)s has parts and also its own bands; a parent scores as the sum of its parts."
+    ),
+    "range_missing": gettext_lazy(
+        "The band “%(label)s” of %(where)s has no numeric range, but the criterion is scored by ranges."
+    ),
+    "bad_format": gettext_lazy(
+        "The file says format %(value)s; this version reads parindex-criteria/1."
+    ),
+    "bad_structure": gettext_lazy("%(field)s should be %(expected)s."),
     "yaml_syntax": gettext_lazy("The YAML cannot be read: %(detail)s"),
     "bad_points": gettext_lazy("“%(value)s” is not a number of points."),
     "missing_field": gettext_lazy("The field “%(field)s” is missing."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from parindex.methodology import validation
 from parindex.methodology.models import Band, Framework, Node
 from parindex.methodology.tree import (
     BandSpec,
@@ -17,11 +18,8 @@ from parindex.methodology.tree import (
 
 
 def code_key(code: str) -> tuple[int, ...]:
-    """Sort key that puts 1.10 after 1.9."""
-    try:
-        return tuple(int(part) for part in code.split("."))
-    except ValueError:
-        return (10**9,)
+    """Sort key that puts 1.10 after 1.9; a malformed code sorts last."""
+    return validation.code_key(code) or (10**9,)
 
 
 def spec_from_framework(framework: Framework) -> FrameworkSpec:

@@ -76,6 +76,15 @@ def plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def interval_text(
+    lower: Decimal | None, lower_inclusive: bool, upper: Decimal | None, upper_inclusive: bool
+) -> str:
+    """Interval notation for messages: "[70, 90)", "(90, ∞)"; None is an open end."""
+    low = "(-∞" if lower is None else ("[" if lower_inclusive else "(") + plain(lower)
+    high = "∞)" if upper is None else plain(upper) + ("]" if upper_inclusive else ")")
+    return f"{low}, {high}"
+
+
 def code_key(code: str) -> tuple[int, ...] | None:
     """The numeric parts of a well-formed code (reading order is their tuple order), else None."""
     return tuple(int(part) for part in code.split(".")) if _CODE.match(code) else None
@@ -315,17 +324,7 @@ class _Interval:
         return _Interval(lower, lower_inclusive, upper, upper_inclusive)
 
     def text(self) -> str:
-        low = (
-            "(-∞"
-            if self.lower is None
-            else ("[" if self.lower_inclusive else "(") + plain(self.lower)
-        )
-        high = (
-            "∞)"
-            if self.upper is None
-            else plain(self.upper) + ("]" if self.upper_inclusive else ")")
-        )
-        return f"{low}, {high}"
+        return interval_text(self.lower, self.lower_inclusive, self.upper, self.upper_inclusive)
 
 
 _Bound = tuple[Decimal | None, bool]

@@ -15,7 +15,7 @@ from parindex.methodology.bands import (
     parse_points,
     range_from_label,
 )
-from parindex.methodology.validation import plain
+from parindex.methodology.validation import interval_text
 from tests.methodology.support import band
 
 
@@ -23,17 +23,7 @@ def show(found: LabelRange | None) -> str | None:
     """A range as interval notation with its unit: "(90, ∞) percent"."""
     if found is None:
         return None
-    low = (
-        "(-∞"
-        if found.lower is None
-        else ("[" if found.lower_inclusive else "(") + plain(found.lower)
-    )
-    high = (
-        "∞)"
-        if found.upper is None
-        else plain(found.upper) + ("]" if found.upper_inclusive else ")")
-    )
-    return f"{low}, {high} {found.unit.value}"
+    return f"{interval_text(*found[:4])} {found.unit.value}"
 
 
 RANGES = [

@@ -17,7 +17,7 @@ from parindex.methodology.formats.table import Row, parse_table_text, read_rows
 from parindex.methodology.formats.xlsx import parse_xlsx
 from parindex.methodology.formats.yaml_format import load_yaml
 from parindex.methodology.tree import ImportResult, Level, Scoring, Severity, Unit
-from tests.methodology.support import DATA, REFERENCE, essentials, kinds, node_of, spec_of
+from tests.methodology.support import DATA, REFERENCE, D, essentials, kinds, node_of, spec_of
 
 CA_MAU = (REFERENCE / "raw" / "camau-1880-01.txt").read_text(encoding="utf-8")
 CAN_THO = (REFERENCE / "raw" / "cantho-2948-domains-01.txt").read_text(encoding="utf-8")
@@ -371,3 +371,27 @@ def test_any_text_given_as_yaml_gives_an_import_result_and_never_raises(text):
 @pytest.mark.parametrize("text", ["", "\n\n", "|||", "\t\t", "STT | Điểm", "1", "I", "a)"])
 def test_degenerate_tables_do_not_raise(text):
     assert isinstance(parse_table_text(text), ImportResult)
+
+
+def test_method_scoring_and_unit_columns_are_read_in_vietnamese_words():
+    text = (
+        "STT | Tiêu chí | Điểm tối đa | Phương pháp | Cách tính điểm | Đơn vị\n"
+        "1 | Hài lòng | 2 | Điều tra XHH | Theo tỷ lệ | %\n"
+        "2 | Sáng kiến | 1 | Tự chấm | Theo khoảng | Số\n"
+        "  Từ 1 sáng kiến trở lên: 1\n"
+        "  Không có: 0\n"
+    )
+    spec = spec_of(parse_table_text(text))
+    assert [(n.method.value, n.scoring.value, n.unit.value) for n in spec.nodes] == [
+        ("survey", "proportional", "percent"),
+        ("self", "ranges", "count"),
+    ]
+    assert [(b.lower, b.upper) for b in spec.nodes[1].bands] == [(D(1), None), (D(0), D(0))]
+
+
+def test_an_unknown_word_in_the_method_column_is_an_error():
+    text = "STT | Tiêu chí | Điểm tối đa | Phương pháp\n1 | A | 1 | bốc thăm\n  Đạt: 1\n"
+    result = parse_table_text(text)
+    assert [(p.kind, p.where, p.param("field")) for p in result.errors] == [
+        ("bad_value", "1", "method")
+    ]

@@ -332,3 +332,8 @@ def test_loaded_trees_compare_equal_ignoring_lines():
     a = spec_of(load(MINIMAL))
     b = spec_of(load("# comment\n\n" + MINIMAL))
     assert a != b and without_lines(a) == without_lines(b)
+
+
+def test_a_null_total_or_version_means_unknown():
+    spec = spec_of(load(MINIMAL.replace("total: 1", "total: null\nversion: ~")))
+    assert (spec.declared_total, spec.version) == (None, 1)

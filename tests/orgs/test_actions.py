@@ -364,12 +364,21 @@ def test_a_province_wide_role_given_for_an_agency_is_held_for_its_province(
 
 
 def test_a_reporter_is_assigned_to_an_agency_not_a_province(
-    coordinator: User, citizen: User, lao_cai: LaoCai
+    coordinator: User, other_reporter: User, lao_cai: LaoCai
 ) -> None:
+    before = RoleAssignment.objects.filter(user=other_reporter).count()
     with pytest.raises(ValidationError):
         actions.assign_role(
-            citizen, by=coordinator, role=Role.REPORTER, organisation=lao_cai.province
+            other_reporter, by=coordinator, role=Role.REPORTER, organisation=lao_cai.province
         )
+    assert RoleAssignment.objects.filter(user=other_reporter).count() == before
+
+
+def test_a_coordinator_cannot_give_a_role_to_someone_outside_the_province(
+    coordinator: User, citizen: User, lao_cai: LaoCai
+) -> None:
+    with pytest.raises(PermissionDenied):
+        actions.assign_role(citizen, by=coordinator, role=Role.REPORTER, organisation=lao_cai.justice)
     assert not RoleAssignment.objects.filter(user=citizen).exists()
 
 

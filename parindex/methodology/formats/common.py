@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -41,22 +42,29 @@ SCORING_LABELS = {
 }
 UNIT_LABELS = {Unit.NONE: "", Unit.PERCENT: "%", Unit.COUNT: "Số lượng"}
 
-_ALIASES: dict[str, StrEnum] = {
-    "tinh": Level.PROVINCE,
-    "so": Level.DEPARTMENT,
-    "so, ban, nganh": Level.DEPARTMENT,
-    "huyen": Level.DISTRICT,
-    "xa": Level.COMMUNE,
-    "tu cham": Method.SELF,
-    "tham dinh": Method.SELF,
-    "dieu tra": Method.SURVEY,
-    "dieu tra xa hoi hoc": Method.SURVEY,
-    "dt xhh": Method.SURVEY,
-    "khao sat": Method.SURVEY,
-    "phan tram": Unit.PERCENT,
-    "ty le": Scoring.PROPORTIONAL,
-    "khoang": Scoring.RANGES,
-    "muc": Scoring.CATEGORICAL,
+# Other words people write, folded (no tone marks), per kind: "số" is a count, "sở" a level.
+_ALIASES: dict[type[StrEnum], dict[str, Any]] = {
+    Level: {
+        "tinh": Level.PROVINCE,
+        "so": Level.DEPARTMENT,
+        "so, ban, nganh": Level.DEPARTMENT,
+        "huyen": Level.DISTRICT,
+        "xa": Level.COMMUNE,
+    },
+    Method: {
+        "tu cham": Method.SELF,
+        "tham dinh": Method.SELF,
+        "dieu tra": Method.SURVEY,
+        "dieu tra xa hoi hoc": Method.SURVEY,
+        "dt xhh": Method.SURVEY,
+        "khao sat": Method.SURVEY,
+    },
+    Scoring: {
+        "ty le": Scoring.PROPORTIONAL,
+        "khoang": Scoring.RANGES,
+        "muc": Scoring.CATEGORICAL,
+    },
+    Unit: {"phan tram": Unit.PERCENT, "so": Unit.COUNT, "lan": Unit.COUNT},
 }
 
 E = TypeVar("E", bound=StrEnum)
@@ -85,7 +93,7 @@ def parse_choice(kind: type[E], value: object) -> E | None:
         label = fold(labels.get(member, ""))
         if key == member.value or (label and _short(key) == _short(label)):
             return member
-    found = _ALIASES.get(_short(key))
+    found = _ALIASES.get(kind, {}).get(_short(key))
     return found if isinstance(found, kind) else None
 
 
@@ -105,66 +113,50 @@ def shown(value: object) -> str:
     return truncate(value) if isinstance(value, str) else truncate(reprlib.repr(value))
 
 
-META_KEYS = (
-    "name",
-    "code",
-    "version",
-    "decision_number",
-    "decision_date",
-    "issuer",
-    "first_year",
-    "last_year",
-    "level",
-    "declared_total",
-    "description",
-    "source",
-)
+META_KEYS = tuple(f.name for f in fields(FrameworkSpec) if f.name != "nodes")
+
+
+def _at_least(minimum: int) -> Callable[[object], int | None]:
+    def convert(value: object) -> int | None:
+        number = integer_from(value)
+        return number if number is not None and number >= minimum else None
+
+    return convert
+
+
+# How typed metadata is read from text or values; the other keys are plain text.
+_CONVERTERS: dict[str, Callable[[object], object | None]] = {
+    "version": _at_least(1),
+    "first_year": _at_least(1000),
+    "last_year": _at_least(1000),
+    "level": lambda value: parse_choice(Level, value),
+    "declared_total": lambda value: decimal_from(value),
+    "decision_date": lambda value: read_date(value),
+}
 
 
 def spec_from_meta(meta: Mapping[str, object]) -> tuple[FrameworkSpec, list[Problem]]:
     """A framework without nodes from metadata given as text or typed values.
 
-    Unknown or empty values are left at their defaults; unreadable ones are ERRORs naming the
-    field. A missing name is not reported: the caller may still supply one.
+    Absent or empty values keep their defaults; unreadable ones are ERRORs naming the field.
+    A missing name is not reported: the caller may still supply one.
     """
     spec = FrameworkSpec(name="")
     problems: list[Problem] = []
-
-    def bad(field: str, value: object) -> None:
-        problems.append(problem(Severity.ERROR, "bad_value", field=field, value=shown(value)))
-
     for key in META_KEYS:
         value = meta.get(key)
         if value is None or value == "":
             continue
-        if key in ("name", "code", "decision_number", "issuer"):
-            setattr(spec, key, clean(str(value)))
+        if key in _CONVERTERS:
+            converted = _CONVERTERS[key](value)
+            if converted is None:
+                problems.append(problem(Severity.ERROR, "bad_value", field=key, value=shown(value)))
+            else:
+                setattr(spec, key, converted)
         elif key in ("description", "source"):
             setattr(spec, key, text_block(str(value)))
-        elif key in ("version", "first_year", "last_year"):
-            number = integer_from(value)
-            if number is None or number < (1 if key == "version" else 1000):
-                bad(key, value)
-            else:
-                setattr(spec, key, number)
-        elif key == "level":
-            level = parse_choice(Level, value)
-            if level is None:
-                bad(key, value)
-            else:
-                spec.level = level
-        elif key == "declared_total":
-            total = decimal_from(value)
-            if total is None:
-                bad(key, value)
-            else:
-                spec.declared_total = total
-        elif key == "decision_date":
-            day = read_date(value)
-            if day is None:
-                bad(key, value)
-            else:
-                spec.decision_date = day
+        else:
+            setattr(spec, key, clean(str(value)))
     return spec, problems
 
 

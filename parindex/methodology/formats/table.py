@@ -58,7 +58,9 @@ class Row:
 
 
 @dataclass
-class _Columns:
+class Columns:
+    """Where a table keeps each thing (0-based cell indexes); None: the table has no such column."""
+
     stt: int = 0
     name: int = 1
     max: int = 2
@@ -94,7 +96,7 @@ _LETTER = re.compile(r"^([a-zđ])\s*[).]$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
-def header_columns(cells: list[str]) -> _Columns | None:
+def header_columns(cells: list[str]) -> Columns | None:
     """The columns named by a header row, or None when the row is not a header."""
     folded = [fold(c) for c in cells]
     stt = next((i for i, c in enumerate(folded) if c in _STT_HEADERS), None)
@@ -111,7 +113,7 @@ def header_columns(cells: list[str]) -> _Columns | None:
         ),
         stt + 1,
     )
-    columns = _Columns(stt=stt, name=name, max=points)
+    columns = Columns(stt=stt, name=name, max=points)
     for i, c in enumerate(folded):
         attribute = _OPTIONAL_HEADERS.get(c)
         if attribute is not None and i not in (stt, name, points):
@@ -131,7 +133,7 @@ def _roman(text: str) -> int | None:
 @dataclass
 class _Interpreter:
     meta: Mapping[str, object]
-    columns: _Columns = field(default_factory=_Columns)
+    columns: Columns = field(default_factory=Columns)
     nodes: list[NodeSpec] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     scored_by_column: set[str] = field(default_factory=set)

@@ -52,6 +52,7 @@ from parindex.methodology.formats.common import (
     decimal_from,
     integer_from,
     parse_choice,
+    shown,
     spec_from_meta,
     text_block,
 )
@@ -184,7 +185,9 @@ class _Reader:
         for key in m:
             if key not in known:
                 self.problems.append(
-                    problem(Severity.WARNING, "unknown_key", where, m.key_lines.get(key), key=key)
+                    problem(
+                        Severity.WARNING, "unknown_key", where, m.key_lines.get(key), key=shown(key)
+                    )
                 )
 
     def text(self, m: _Mapping, key: str, where: str = "") -> str:
@@ -207,7 +210,9 @@ class _Reader:
         if value is None:
             value = decimal_from(m[key])
         if value is None:
-            self.error("bad_points", where, m.key_lines.get(key), value=shown(m.raw.get(key, m[key])))
+            self.error(
+                "bad_points", where, m.key_lines.get(key), value=shown(m.raw.get(key, m[key]))
+            )
         return value
 
     def framework(self, doc: _Mapping) -> FrameworkSpec:
@@ -225,12 +230,17 @@ class _Reader:
         for key in ("name", "code", "description"):
             put(key, self.text(doc, key), doc, key)
         put("level", self.text(doc, "level"), doc, "level")
-        if "version" in doc:
+        if doc.get("version") is not None:
             put("version", doc.raw.get("version", doc["version"]), doc, "version")
-        if "total" in doc:
+        if doc.get("total") is not None:  # `total: null` says it is unknown
             put("declared_total", doc.raw.get("total", doc["total"]), doc, "total")
         source = doc.get("source")
-        put("source", source if isinstance(source, str) else "\n".join(_flatten(source)), doc, "source")
+        put(
+            "source",
+            source if isinstance(source, str) else "\n".join(_flatten(source)),
+            doc,
+            "source",
+        )
         decision = doc.get("decision")
         if isinstance(decision, _Mapping):
             self.unknown_keys(decision, _DECISION_KEYS, "decision")
@@ -256,7 +266,9 @@ class _Reader:
             values = years if isinstance(years, list) else [years]
             numbers = [integer_from(v) for v in values]
             if not 1 <= len(numbers) <= 2 or None in numbers:
-                self.error("bad_value", "", doc.key_lines.get("years"), field="years", value=shown(years))
+                self.error(
+                    "bad_value", "", doc.key_lines.get("years"), field="years", value=shown(years)
+                )
             else:
                 put("first_year", numbers[0], doc, "years")
                 put("last_year", numbers[-1], doc, "years")
@@ -309,7 +321,9 @@ class _Reader:
             written = self.text(m, key, where)
             choice = parse_choice(kind, written) if written else default
             if choice is None:
-                self.error("bad_value", where, m.key_lines.get(key), field=key, value=shown(written))
+                self.error(
+                    "bad_value", where, m.key_lines.get(key), field=key, value=shown(written)
+                )
             choices[key] = choice or default
         bands = self.bands(m, where)
         if not code or not name or max_points is None:
@@ -330,17 +344,8 @@ class _Reader:
         items = m.get("bands")
         if items is None:
             return []
-        if not isinstance(items, list):
-            self.error(
-                "bad_structure",
-                where,
-                m.key_lines.get("bands"),
-                field="bands",
-                expected="a list of {label, points}",
-            )
-            return []
         bands = []
-        for item in items:
+        for item in items if isinstance(items, list) else [items]:
             if not isinstance(item, _Mapping):
                 self.error(
                     "bad_structure",
@@ -349,9 +354,7 @@ class _Reader:
                     field="bands",
                     expected="a list of {label, points}",
                 )
-                continue
-            band = self.band(item, where)
-            if band is not None:
+            elif (band := self.band(item, where)) is not None:
                 bands.append(band)
         return bands
 
