@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -120,7 +121,7 @@ def _xlsx(title: str, sheets: list[Sheet]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for sheet in sheets:
-        ws = workbook.create_sheet(sheet.title[:31] or "Sheet")
+        ws = workbook.create_sheet(_sheet_name(sheet.title))
         ws.append(list(sheet.columns))
         for cell in ws[1]:
             cell.font = Font(bold=True)
@@ -137,6 +138,11 @@ def _xlsx(title: str, sheets: list[Sheet]) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _sheet_name(title: str) -> str:
+    """Excel refuses []:*?/\\ in sheet names and more than 31 characters."""
+    return (re.sub(r"[\[\]:*?/\\]", "-", title)[:31]).strip() or "Sheet"
 
 
 def _xlsx_value(value: Any) -> Any:

@@ -32,7 +32,7 @@ TEMPLATES: dict[str, Promise] = {
     "no_total": gettext_lazy("The tree has no declared total."),
     "leaf_without_bands": gettext_lazy("%(where)s has no scoring bands yet."),
     "bands_no_max": gettext_lazy("No band of %(where)s gives its full %(max)s points."),
-    "ranges_gap": gettext_lazy("The ranges of %(where)s leave values uncovered %(detail)s."),
+    "ranges_gap": gettext_lazy("The ranges of %(where)s leave %(detail)s uncovered."),
     "ranges_overlap": gettext_lazy("The ranges of %(where)s overlap %(detail)s."),
     "mixed_bands": gettext_lazy("%(where)s mixes numeric ranges with categories."),
     "no_nodes": gettext_lazy("The tree has no criteria."),
