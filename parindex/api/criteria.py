@@ -174,7 +174,8 @@ def list_frameworks(
     return [f for f in result if year is None or f.applies_to(year)]
 
 
-@router.get("/{framework_id}", response=FrameworkDetailOut)
+# {int:...}: without the converter this path would also match POST /import and answer 405.
+@router.get("/{int:framework_id}", response=FrameworkDetailOut)
 def get_framework(request: HttpRequest, framework_id: int) -> dict[str, Any]:
     return _detail(_framework(request, framework_id))
 
@@ -186,7 +187,8 @@ def get_framework(request: HttpRequest, framework_id: int) -> dict[str, Any]:
 )
 def import_framework(
     request: HttpRequest,
-    file: File[UploadedFile] | None = None,
+    # File[... | None], not File[...] | None: the latter is taken for a query parameter.
+    file: File[UploadedFile | None] = None,
     text: Form[str] = "",
     name: Form[str] = "",
     code: Form[str] = "",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -127,6 +128,8 @@ def create_org(
 ) -> tuple[int, Organisation]:
     who = access.access_for(request.user)
     pid = province_id or (min(who.coordinator_of) if who.coordinator_of else None)
+    if pid is None:
+        raise PermissionDenied("only coordinators create agencies")
     province = get_object_or_404(Organisation, pk=pid, kind=OrgKind.PROVINCE)
     parent = _visible(request, payload.parent_id) if payload.parent_id else None
     data = payload.dict(exclude={"parent_id"})

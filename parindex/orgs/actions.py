@@ -345,7 +345,13 @@ def assign_role(
 
 @transaction.atomic
 def remove_role(assignment: RoleAssignment, *, by: User | None) -> None:
-    _require(by is None or access.can_manage_people(by, assignment.organisation))
+    _require(
+        by is None
+        or (
+            access.can_manage_people(by, assignment.organisation)
+            and access.can_manage_person(by, assignment.user)
+        )
+    )
     record(
         by,
         "orgs.role.remove",

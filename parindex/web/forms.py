@@ -66,6 +66,7 @@ class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, province: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.province = province
         parents: QuerySet[Organisation] = Organisation.objects.filter(
             pk=province.pk
         ) | Organisation.objects.filter(province=province)
@@ -79,9 +80,7 @@ class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]
     def validate_unique(self) -> None:
         # The province is set by the action, so uniqueness is checked there; report it nicely here.
         code = self.cleaned_data.get("code")
-        province = self.instance.province if self.instance.pk else None
-        if code and not self.instance.pk:
-            return
+        province = self.instance.province if self.instance.pk else self.province
         if code and province is not None:
             clash = Organisation.objects.filter(province=province, code=code).exclude(
                 pk=self.instance.pk

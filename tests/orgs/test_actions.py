@@ -378,7 +378,9 @@ def test_a_coordinator_cannot_give_a_role_to_someone_outside_the_province(
     coordinator: User, citizen: User, lao_cai: LaoCai
 ) -> None:
     with pytest.raises(PermissionDenied):
-        actions.assign_role(citizen, by=coordinator, role=Role.REPORTER, organisation=lao_cai.justice)
+        actions.assign_role(
+            citizen, by=coordinator, role=Role.REPORTER, organisation=lao_cai.justice
+        )
     assert not RoleAssignment.objects.filter(user=citizen).exists()
 
 

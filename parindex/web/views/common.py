@@ -37,10 +37,16 @@ def require_province(request: HttpRequest) -> Organisation:
     return province
 
 
-def add_action_errors(form: BaseForm, error: ValidationError) -> None:
-    """Show an action's ValidationError beside the matching fields, the rest above the form."""
+def add_action_errors(
+    form: BaseForm, error: ValidationError, rename: dict[str, str] | None = None
+) -> None:
+    """Show an action's ValidationError beside the matching fields, the rest above the form.
+
+    `rename` maps the action's field names to the form's where they differ.
+    """
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
+            field = (rename or {}).get(field, field)
             target = field if field in form.fields else None
             for item in errors:
                 form.add_error(target, item.messages[0] if item.messages else str(item))

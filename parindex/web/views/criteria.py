@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parindex.methodology import actions, store
-from parindex.methodology.bands import parse_band_line
+from parindex.methodology.bands import infer_ranges, parse_band_line
 from parindex.methodology.formats.xlsx import export_xlsx
 from parindex.methodology.formats.yaml_format import dump_yaml
 from parindex.methodology.importing import read_tree
 from parindex.methodology.messages import describe
 from parindex.methodology.models import Framework, Node
-from parindex.methodology.tree import BandSpec, Level
+from parindex.methodology.tree import BandSpec, Level, Scoring
 from parindex.orgs import access
 from parindex.web.forms import BandsForm, FrameworkForm, FrameworkImportForm, NodeForm
 from parindex.web.views.common import add_action_errors, current_province
@@ -189,6 +189,9 @@ def _after_edit(request: HttpRequest, framework: Framework, anchor: str = "") ->
     if request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
+        # The URL is usually this very page with another #anchor, which a browser only scrolls
+        # to: HX-Refresh makes htmx reload it, so the changed tree and its status are shown.
+        response["HX-Refresh"] = "true"
         return response
     return redirect(url)
 
@@ -299,6 +302,10 @@ def node_bands(request: HttpRequest, pk: int) -> HttpResponse:
                 break
             bands.append(band)
         if form.is_valid():
+            # "trên 90%: 2" is a range band, as in an imported table, unless the criterion is
+            # explicitly categorical.
+            if node.scoring in (Scoring.NONE.value, Scoring.RANGES.value):
+                bands = infer_ranges(bands)
             try:
                 actions.set_bands(node, by=access.actor(request.user), bands=bands)
             except ValidationError as error:

@@ -148,7 +148,7 @@ def org_close(request: HttpRequest, pk: int) -> HttpResponse:
                 org, by=access.actor(request.user), on=data["on"], successors=links
             )
         except ValidationError as error:
-            add_action_errors(form, error)
+            add_action_errors(form, error, rename={"valid_to": "on"})
         else:
             messages.success(
                 request,

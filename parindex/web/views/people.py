@@ -67,7 +67,7 @@ def _visible_person(request: HttpRequest, pk: int) -> User:
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _visible_person(request, pk)
-    can_manage = access.can_manage_people(request.user, person.organisation)
+    can_manage = access.can_manage_person(request.user, person)
     province = person.organisation.province or person.organisation if person.organisation else None
     role_form = (
         RoleForm(organisations=_manageable_orgs(request, province))
@@ -117,7 +117,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _visible_person(request, pk)
-    if not access.can_manage_people(request.user, person.organisation):
+    if not access.can_manage_person(request.user, person):
         raise PermissionDenied
     province = person.organisation.province or person.organisation  # type: ignore[union-attr]
     form = PersonForm(
@@ -140,7 +140,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_add_role(request: HttpRequest, pk: int) -> HttpResponse:
     person = _visible_person(request, pk)
-    if not access.can_manage_people(request.user, person.organisation):
+    if not access.can_manage_person(request.user, person):
         raise PermissionDenied
     province = person.organisation.province or person.organisation  # type: ignore[union-attr]
     form = RoleForm(request.POST, organisations=_manageable_orgs(request, province))
