@@ -6,6 +6,3 @@ class OrgsConfig(AppConfig):
     name = "parindex.orgs"
     label = "orgs"
     verbose_name = _("Organisations and people")
-
-    def ready(self) -> None:
-        from parindex.orgs import exports  # noqa: F401  (registers the exporters)
