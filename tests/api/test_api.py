@@ -487,7 +487,9 @@ def test_a_good_yaml_file_is_imported_with_201_and_the_tree_in_the_answer(
 def test_a_draft_imported_through_the_api_lists_its_gaps(
     coordinator: User, api_for: Callable[[User], Api]
 ) -> None:
-    text = (ROOT / "tests" / "methodology" / "data" / "camau-1880-01.txt").read_text()
+    text = (
+        ROOT / "tests" / "methodology" / "data" / "reference" / "raw" / "camau-1880-01.txt"
+    ).read_text()
     response = api_for(coordinator).post_form(
         "/api/criteria/import", {"text": text, "name": "Cà Mau 1880"}
     )

@@ -13,7 +13,12 @@ from parindex.orgs.models import User
 from tests.browser.conftest import LoginHelper
 
 CA_MAU = (
-    Path(__file__).resolve().parents[1] / "methodology" / "data" / "camau-1880-01.txt"
+    Path(__file__).resolve().parents[1]
+    / "methodology"
+    / "data"
+    / "reference"
+    / "raw"
+    / "camau-1880-01.txt"
 ).read_text(encoding="utf-8")
 
 

@@ -22,7 +22,7 @@ from parindex.web.demo import DEMO_PASSWORD, DEMO_PROVINCE, PEOPLE
 from tests.conftest import LaoCai
 
 ROOT = Path(__file__).resolve().parents[2]
-CA_MAU = ROOT / "tests" / "methodology" / "data" / "camau-1880-01.txt"
+CA_MAU = ROOT / "tests" / "methodology" / "data" / "reference" / "raw" / "camau-1880-01.txt"
 BAD_TABLE = "1 | Lĩnh vực | 4\n1.1 | Tiêu chí | hai\n  Đạt: 2\n"
 PARINDEX = Path(sys.executable).parent / "parindex"
 

@@ -22,8 +22,8 @@ from parindex.methodology.validation import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "parindex" / "methodology" / "data"
-# Every developer and CI run has ../shared next to the project (see ../shared/README.md).
-REFERENCE = ROOT.parent / "shared" / "reference" / "par-index"
+# Copies of published material the importers are checked against (sources named in each file).
+REFERENCE = ROOT / "tests" / "methodology" / "data" / "reference"
 
 
 def D(text: str | int) -> Decimal:

@@ -16,7 +16,7 @@ from parindex.methodology.tree import BandSpec, ImportResult
 from parindex.orgs.models import AuditEntry, Organisation, User
 
 DATA = Path(__file__).resolve().parent / "data"
-CA_MAU = (DATA / "camau-1880-01.txt").read_bytes()
+CA_MAU = (DATA / "reference" / "raw" / "camau-1880-01.txt").read_bytes()
 
 
 def counts() -> tuple[int, int, int, int]:

@@ -26,7 +26,9 @@ from tests.web.pages import Element, alerts, field_errors, heading, page, parse,
 ClientFor = Callable[[User], Client]
 
 HERE = Path(__file__).resolve().parent
-CA_MAU = (HERE.parent / "methodology" / "data" / "camau-1880-01.txt").read_text(encoding="utf-8")
+CA_MAU = (
+    HERE.parent / "methodology" / "data" / "reference" / "raw" / "camau-1880-01.txt"
+).read_text(encoding="utf-8")
 SHIPPED = HERE.parents[1] / "parindex" / "methodology" / "data"
 HX = {"HX-Request": "true"}
 
