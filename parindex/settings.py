@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "ninja",
     "parindex.orgs",
     "parindex.methodology",
+    "parindex.plans",
     "parindex.exports",
     "parindex.api",
 ]

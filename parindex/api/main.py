@@ -11,17 +11,19 @@ from parindex.api.criteria import router as criteria_router
 from parindex.api.exports import router as exports_router
 from parindex.api.orgs import router as orgs_router
 from parindex.api.people import router as people_router
+from parindex.api.plans import router as plans_router
 
 api = NinjaAPI(
     title="parindex API",
     version="1",
-    description="Organisations, people, roles and criteria trees of a province's PAR INDEX work.",
+    description="Organisations, people, roles, criteria trees and plans of a province's PAR INDEX work.",
     auth=AUTH,
     urls_namespace="api",
 )
 api.add_router("/orgs", orgs_router)
 api.add_router("/people", people_router)
 api.add_router("/criteria", criteria_router)
+api.add_router("/plans", plans_router)
 api.add_router("/exports", exports_router)
 
 

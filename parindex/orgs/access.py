@@ -20,6 +20,7 @@ from parindex.orgs.models import Organisation, OrganisationQuerySet, Role, RoleA
 
 if TYPE_CHECKING:
     from parindex.methodology.models import Framework
+    from parindex.plans.models import Plan
 
 AnyUser = User | AnonymousUser
 
@@ -192,3 +193,16 @@ def actor(user: AnyUser) -> User:
 
         raise PermissionDenied("sign in first")
     return user
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+def plans_for(user: AnyUser) -> QuerySet[Plan]:
+    """A province's plans are public within the province: everyone working there reads them."""
+    from parindex.plans.models import Plan
+
+    access = access_for(user)
+    if access.superuser:
+        return Plan.objects.all()
+    return Plan.objects.filter(province_id__in=access.provinces)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from parindex.methodology import actions as criteria_actions
@@ -17,10 +18,18 @@ from parindex.methodology.models import Framework
 from parindex.orgs import actions
 from parindex.orgs.demo_data import OrgsDocument, load_bundled
 from parindex.orgs.models import Organisation, Role, User
+from parindex.plans import actions as plan_actions
+from parindex.plans.models import Plan
 
 DEMO_PASSWORD = "LaoCai-2020-demo"
 DEMO_PROVINCE = "lao-cai-1991"
 CRITERIA_DIR = Path(__file__).resolve().parent.parent / "methodology" / "data"
+PLAN_FILE = (
+    Path(__file__).resolve().parent.parent
+    / "plans"
+    / "data"
+    / "ke-hoach-165-KH-UBND-lao-cai-2020.txt"
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,7 @@ def load_demo() -> list[DemoPerson]:
     provinces = _load_orgs(load_bundled())
     _load_criteria(provinces)
     _load_people(provinces[DEMO_PROVINCE])
+    _load_plan(provinces[DEMO_PROVINCE])
     return list(PEOPLE)
 
 
@@ -149,6 +159,18 @@ def _load_criteria(provinces: dict[str, Organisation]) -> list[Framework]:
         except criteria_actions.ImportRefused as refused:
             raise DemoError(f"{filename}: {refused.problems}") from None
     return frameworks
+
+
+def _load_plan(province: Organisation) -> Plan:
+    """The 2020 plan, read and approved the way a coordinator's upload is."""
+    path = PLAN_FILE
+    staged = plan_actions.stage_plan(
+        by=None, province=province, filename=path.name, data=path.read_bytes()
+    )
+    try:
+        return plan_actions.approve_import(staged, by=None)
+    except ValidationError as refusal:
+        raise DemoError(f"{path.name}: {refusal.messages}") from None
 
 
 def _load_people(province: Organisation) -> None:

@@ -302,3 +302,22 @@ class BandsForm(forms.Form):
             "One band per line, “label: points”. Ranges are read from the wording: “trên 90%: 2”, “từ 70% - 90%: 1”, “dưới 70%: 0”."
         ),
     )
+
+
+class PlanUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Plan document"),
+        required=False,
+        help_text=_("Word (.docx), web page (.html), text (.txt) or PDF with a text layer."),
+    )
+    text = forms.CharField(
+        label=_("Or paste the text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise forms.ValidationError(_("Choose a file or paste the text of the plan."))
+        return data

@@ -3,7 +3,17 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from parindex.web.views import account, audit, criteria, exports, home, orgs, password, people
+from parindex.web.views import (
+    account,
+    audit,
+    criteria,
+    exports,
+    home,
+    orgs,
+    password,
+    people,
+    plans,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -40,6 +50,11 @@ urlpatterns = [
     path("criteria/nodes/<int:pk>/edit/", criteria.node_edit, name="node_edit"),
     path("criteria/nodes/<int:pk>/bands/", criteria.node_bands, name="node_bands"),
     path("criteria/nodes/<int:pk>/delete/", criteria.node_delete, name="node_delete"),
+    path("plans/", plans.plan_list, name="plan_list"),
+    path("plans/import/", plans.plan_upload, name="plan_upload"),
+    path("plans/imports/<int:pk>/", plans.plan_review, name="plan_review"),
+    path("plans/imports/<int:pk>/discard/", plans.plan_discard, name="plan_discard"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("audit/", audit.audit_list, name="audit_list"),
     path("exports/<slug:name>.<str:fmt>", exports.export, name="export"),
 ]

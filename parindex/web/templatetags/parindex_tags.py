@@ -54,3 +54,28 @@ def band_range(band: object, unit: str = "") -> str:
 @register.filter
 def yesno_vi(value: bool) -> str:
     return _("yes") if value else _("no")
+
+
+@register.filter
+def lookup(mapping: dict[str, object] | None, key: str) -> object:
+    """mapping[key] in a template, for field names built at render time."""
+    return (mapping or {}).get(key, "")
+
+
+@register.filter
+def plus1(value: int) -> int:
+    return int(value) + 1
+
+
+@register.filter
+def human_path(path: str) -> str:
+    """ "0.2.1" → "1.3.2": the review form's target paths as people count."""
+    return ".".join(str(int(part) + 1) for part in str(path).split("."))
+
+
+@register.filter
+def number_text(value: object) -> str:
+    """A proposal number (int, float or None) for an input field, the Vietnamese way."""
+    if value in (None, ""):
+        return ""
+    return format_decimal(Decimal(str(value)), places=None, lang=_lang())
