@@ -155,7 +155,6 @@ def match_framework(proposal: dict[str, Any], framework: Framework | None) -> No
             target["node_ids"] = [
                 node_id for node_id, _s in matching.propose_nodes(target.get("text", ""), options)
             ]
-            target.setdefault("confirmed_node_ids", list(target["node_ids"]))
 
 
 def default_framework(province: Organisation, year: int | None) -> Framework | None:

@@ -54,6 +54,21 @@ def apply_review(
         else:
             result["year"] = None
 
+    baseline = result.get("baseline")
+    if isinstance(baseline, dict):
+        for key in ("points", "year", "rank", "rank_of", "rank_change"):
+            field = f"baseline-{key}"
+            if field in post:
+                value = _read_number(post.get(field, ""), field, errors, whole=key != "points")
+                if field not in errors:
+                    baseline[key] = value
+    kept_goals = []
+    for index, goal in enumerate(result.get("goals") or []):
+        if post.get(f"g{index}-delete"):
+            continue
+        kept_goals.append(_read_quantity(goal, f"g{index}", post, errors))
+    result["goals"] = kept_goals
+
     areas = result.get("areas") or []
     kept_areas = []
     for index, area in enumerate(areas):
@@ -133,6 +148,23 @@ def _apply_targets(
     return kept
 
 
+def _read_number(
+    raw: str, field: str, errors: dict[str, str], *, whole: bool = False
+) -> int | float | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        number = parse_decimal(raw)
+    except (NumberFormatError, InvalidOperation):
+        errors[field] = _("“%(value)s” is not a number.") % {"value": raw}
+        return None
+    if whole and number != number.to_integral_value():
+        errors[field] = _("Write a whole number.")
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
 def _read_quantity(
     quantity: dict[str, Any], name: str, post: QueryDict, errors: dict[str, str]
 ) -> dict[str, Any]:
@@ -149,18 +181,10 @@ def _read_quantity(
             errors[f"{name}-unit"] = _("Choose a unit.")
     for key in ("value", "value_high"):
         field = f"{name}-{key}"
-        if field not in post:
-            continue
-        raw = post.get(field, "").strip()
-        if not raw:
-            result[key] = None
-            continue
-        try:
-            number = parse_decimal(raw)
-        except (NumberFormatError, InvalidOperation):
-            errors[field] = _("“%(value)s” is not a number.") % {"value": raw}
-            continue
-        result[key] = int(number) if number == number.to_integral_value() else float(number)
+        if field in post:
+            value = _read_number(post.get(field, ""), field, errors)
+            if field not in errors:
+                result[key] = value
     if result.get("comparator") == Comparator.BETWEEN and result.get("value_high") in (None, ""):
         errors[f"{name}-value_high"] = _("“between” needs an upper value.")
     if f"{name}-relative_kind" in post:
@@ -191,6 +215,8 @@ def review_rows(proposal: dict[str, Any]) -> list[dict[str, Any]]:
                     (f"q{path}-{n}", q) for n, q in enumerate(target.get("quantities") or [])
                 ],
                 "new_quantity": f"q{path}-new",
+                # Until the coordinator has chosen, the proposals are preselected in the form.
+                "selected_node_ids": target.get("confirmed_node_ids", target.get("node_ids") or []),
             }
             for path, target in iter_targets(area.get("targets") or [], str(index))
         ]

@@ -238,6 +238,7 @@ def _review_context(
         "relative_kinds": RELATIVE_KINDS,
         "source_lines": list(enumerate(lines, start=1)),
         "baseline": proposal.get("baseline") or {},
+        "goal_rows": [(f"g{n}", goal) for n, goal in enumerate(proposal.get("goals") or [])],
     }
 
 
