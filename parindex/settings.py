@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "parindex.orgs",
     "parindex.methodology",
     "parindex.plans",
+    "parindex.reporting",
     "parindex.exports",
     "parindex.api",
 ]
@@ -180,6 +181,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("PARINDEX_EMAIL_FROM", "parindex@localhost")
 # Uploaded criteria tables and plan documents are parsed in memory; bigger files are refused.
 PARINDEX_MAX_IMPORT_BYTES = int(os.environ.get("PARINDEX_MAX_IMPORT_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = PARINDEX_MAX_IMPORT_BYTES
+# Evidence files (PDF, DOCX, XLSX, images) attached to reports.
+PARINDEX_MAX_EVIDENCE_BYTES = int(
+    os.environ.get("PARINDEX_MAX_EVIDENCE_BYTES", str(20 * 1024 * 1024))
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

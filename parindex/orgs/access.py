@@ -21,6 +21,7 @@ from parindex.orgs.models import Organisation, OrganisationQuerySet, Role, RoleA
 if TYPE_CHECKING:
     from parindex.methodology.models import Framework
     from parindex.plans.models import Plan
+    from parindex.reporting.models import Report
 
 AnyUser = User | AnonymousUser
 
@@ -206,3 +207,23 @@ def plans_for(user: AnyUser) -> QuerySet[Plan]:
     if access.superuser:
         return Plan.objects.all()
     return Plan.objects.filter(province_id__in=access.provinces)
+
+
+# --- periodic reports ------------------------------------------------------------------------
+
+
+def reports_for(user: AnyUser) -> QuerySet[Report]:
+    """An agency's people see their agency's reports; coordinators and leaders the province's;
+    appraisers their assigned agencies' reports once submitted. Nobody else sees a draft."""
+    from parindex.reporting.models import Report, ReportStatus
+
+    access = access_for(user)
+    if access.superuser:
+        return Report.objects.all()
+    if not user.is_authenticated:
+        return Report.objects.none()
+    return Report.objects.filter(
+        Q(agency_id__in=access.own_agencies)
+        | Q(agency__province_id__in=access.province_wide)
+        | (Q(agency_id__in=access.appraised_agencies) & ~Q(status=ReportStatus.DRAFT))
+    )

@@ -1,0 +1,596 @@
+"""Every change in periodic reporting: permission check, write, history in the audit trail."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parindex.orgs import access
+from parindex.orgs.audit import record
+from parindex.orgs.models import Role, RoleAssignment, User
+from parindex.plans.models import Plan, Responsibility, TargetAgency
+from parindex.reporting.models import (
+    Evidence,
+    Item,
+    PeriodKind,
+    Report,
+    ReportStatus,
+    ReviewStatus,
+    Round,
+    TargetStatus,
+    Value,
+)
+
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class StaleReport(Exception):
+    """The report changed since the form was opened; `changes` says what the other save did."""
+
+    def __init__(self, message: str, changes: list[str]) -> None:
+        super().__init__(message)
+        self.changes = changes
+
+
+def _deny() -> PermissionDenied:
+    return PermissionDenied(_("You are not allowed to make this change."))
+
+
+# --- rounds ------------------------------------------------------------------------------------
+
+
+def period_title(kind: str, number: int, year: int) -> str:
+    if kind == PeriodKind.QUARTER:
+        return _("Quarter %(n)s/%(year)s report") % {
+            "n": ["I", "II", "III", "IV"][number - 1],
+            "year": year,
+        }
+    if kind == PeriodKind.HALF_YEAR:
+        return _("Six-month report %(year)s") % {"year": year}
+    if kind == PeriodKind.YEAR:
+        return _("Year report %(year)s") % {"year": year}
+    return _("Report")
+
+
+def period_dates(kind: str, number: int, year: int) -> tuple[date, date]:
+    if kind == PeriodKind.QUARTER:
+        if not 1 <= number <= 4:
+            raise ValidationError({"number": _("A quarter is numbered 1 to 4.")})
+        start = date(year, 3 * number - 2, 1)
+        end = date(year, 3 * number, {3: 31, 6: 30, 9: 30, 12: 31}[3 * number])
+        return start, end
+    if kind == PeriodKind.HALF_YEAR:
+        return date(year, 1, 1), date(year, 6, 30)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+@transaction.atomic
+def open_round(
+    plan: Plan,
+    *,
+    by: User | None,
+    kind: str,
+    deadline: date,
+    number: int = 1,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    title: str = "",
+    remind_days_before: int = 3,
+    remind_days_after: str = "1,3,7",
+    notify: bool = True,
+) -> Round:
+    """Open a round: one report per responsible agency, listing exactly its targets."""
+    if by is not None and not access.can_manage_organisations(by, plan.province_id):
+        raise _deny()
+    if kind == PeriodKind.CUSTOM:
+        if starts_on is None or ends_on is None:
+            raise ValidationError({"starts_on": _("A custom range needs its first and last day.")})
+    else:
+        starts_on, ends_on = period_dates(kind, number, plan.year)
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The period ends before it starts.")})
+    if deadline < starts_on:
+        raise ValidationError({"deadline": _("The deadline is before the period starts.")})
+    if Round.objects.filter(plan=plan, kind=kind, starts_on=starts_on, ends_on=ends_on).exists():
+        raise ValidationError({"kind": _("A round for this period is already open.")})
+    round_ = Round.objects.create(
+        plan=plan,
+        kind=kind,
+        number=number if kind != PeriodKind.CUSTOM else 0,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        deadline=deadline,
+        title=title or period_title(kind, number, plan.year),
+        remind_days_before=remind_days_before,
+        remind_days_after=remind_days_after,
+        opened_by=by,
+    )
+    period = kind if kind != PeriodKind.CUSTOM else None
+    assignments = (
+        TargetAgency.objects.filter(target__plan=plan)
+        .select_related("target")
+        .order_by("target__position", "pk")
+    )
+    by_agency: dict[int, dict[int, bool]] = {}
+    for assignment in assignments:
+        if (
+            period is not None
+            and assignment.target.periods
+            and period not in assignment.target.periods
+        ):
+            continue
+        lead = assignment.responsibility == Responsibility.LEAD
+        targets = by_agency.setdefault(assignment.organisation_id, {})
+        targets[assignment.target_id] = targets.get(assignment.target_id, False) or lead
+    reports = Report.objects.bulk_create(
+        Report(round=round_, agency_id=agency_id) for agency_id in by_agency
+    )
+    positions = {t.pk: t.position for t in plan.targets.all()}
+    items = Item.objects.bulk_create(
+        Item(report=report, target_id=target_id, lead=lead, position=positions[target_id])
+        for report in reports
+        for target_id, lead in by_agency[report.agency_id].items()
+    )
+    quantities: dict[int, list[int]] = {}
+    for target_id, quantity_id in plan.targets.values_list("pk", "quantities__pk"):
+        if quantity_id is not None:
+            quantities.setdefault(target_id, []).append(quantity_id)
+    Value.objects.bulk_create(
+        Value(item=item, quantity_id=quantity_id)
+        for item in items
+        for quantity_id in quantities.get(item.target_id, [])
+    )
+    record(
+        by,
+        "reporting.round.open",
+        round_,
+        province=plan.province_id,
+        changes={"reports": [None, len(reports)], "deadline": [None, deadline.isoformat()]},
+    )
+    if notify:
+        notify_round(round_)
+    return round_
+
+
+def reporters_of(agency_ids: list[int]) -> dict[int, list[str]]:
+    """Email addresses of each agency's reporters and heads."""
+    result: dict[int, list[str]] = {}
+    rows = RoleAssignment.objects.filter(
+        organisation_id__in=agency_ids, role__in=[Role.REPORTER, Role.HEAD], user__is_active=True
+    ).values_list("organisation_id", "user__email")
+    for agency_id, email in rows:
+        if email:
+            result.setdefault(agency_id, []).append(email)
+    return result
+
+
+def notify_round(round_: Round) -> int:
+    reports = list(round_.reports.select_related("agency"))
+    emails = reporters_of([r.agency_id for r in reports])
+    sent = 0
+    for report in reports:
+        to = emails.get(report.agency_id, [])
+        if to:
+            send_mail(
+                _("[parindex] %(title)s: due %(day)s")
+                % {"title": round_.title, "day": round_.deadline.strftime("%d/%m/%Y")},
+                _(
+                    "%(agency)s is asked to report on %(n)s targets of plan %(plan)s for %(title)s by %(day)s."
+                )
+                % {
+                    "agency": report.agency.name,
+                    "n": report.items.count(),
+                    "plan": round_.plan.number,
+                    "title": round_.title,
+                    "day": round_.deadline.strftime("%d/%m/%Y"),
+                },
+                None,
+                to,
+            )
+            sent += 1
+    return sent
+
+
+# --- filling in -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemInput:
+    status: str = ""
+    description: str = ""
+    values: dict[int, tuple[Decimal | None, Decimal | None]] = field(
+        default_factory=dict
+    )  # value id → (num, den)
+
+
+def validate_value(
+    value: Value, numerator: Decimal | None, denominator: Decimal | None
+) -> dict[str, str]:
+    """Impossible values, keyed "numerator"/"denominator", worded for the person typing them."""
+    errors: dict[str, str] = {}
+    if numerator is not None and numerator < 0:
+        errors["numerator"] = _("A count cannot be negative.")
+    if denominator is not None and denominator < 0:
+        errors["denominator"] = _("A count cannot be negative.")
+    if value.quantity.unit == "percent":
+        if numerator is not None and denominator is None:
+            errors["denominator"] = _("A rate needs the total it is a share of.")
+        elif denominator == 0 and numerator:
+            errors["denominator"] = _("The total cannot be 0 when the count is not.")
+        elif numerator is not None and denominator is not None and numerator > denominator:
+            errors["numerator"] = _("The count (%(num)s) is larger than its total (%(den)s).") % {
+                "num": numerator,
+                "den": denominator,
+            }
+    return errors
+
+
+def can_edit(user: access.AnyUser, report: Report) -> bool:
+    who = access.access_for(user)
+    return report.status in EDITABLE and report.agency_id in who.own_agencies
+
+
+def can_submit(user: access.AnyUser, report: Report) -> bool:
+    who = access.access_for(user)
+    return report.status in EDITABLE and report.agency_id in who.head_of
+
+
+def can_review(user: access.AnyUser, report: Report) -> bool:
+    who = access.access_for(user)
+    province_id = report.agency.province_id_or_self
+    return (
+        who.superuser
+        or province_id in who.coordinator_of
+        or (province_id in who.appraiser_of and report.agency_id in who.appraised_agencies)
+    )
+
+
+def _fmt(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+@transaction.atomic
+def save_report(
+    report: Report,
+    *,
+    by: User | None,
+    version: int,
+    narrative: str | None = None,
+    items: dict[int, ItemInput] | None = None,
+) -> tuple[Report, dict[str, str]]:
+    """Save what the reporter typed. Returns the report and field errors (nothing saved if any).
+
+    A save carrying an older `version` than the stored one is refused with StaleReport, listing
+    what the other save changed, so two people never silently overwrite each other.
+    """
+    locked = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    if by is not None and not can_edit(by, locked):
+        raise _deny()
+    if locked.version != version:
+        from parindex.orgs.models import AuditEntry
+
+        later = AuditEntry.objects.filter(
+            object_type="reporting.report", object_id=str(locked.pk), action="reporting.report.save"
+        ).order_by("-at")[:5]
+        others = [f"{e.actor_name}: {', '.join(sorted(e.changes))}" for e in later]
+        raise StaleReport(
+            _(
+                "Someone saved this report after you opened it; reload to see their changes before saving yours."
+            ),
+            others,
+        )
+    errors: dict[str, str] = {}
+    changes: dict[str, list[Any]] = {}
+    if narrative is not None and narrative != locked.narrative:
+        changes["narrative"] = [locked.narrative, narrative]
+        locked.narrative = narrative
+    item_rows = {i.pk: i for i in locked.items.select_related("target")}
+    value_rows = {
+        v.pk: v for v in Value.objects.filter(item__report=locked).select_related("quantity")
+    }
+    dirty_items: list[Item] = []
+    dirty_values: list[Value] = []
+    for item_id, data in (items or {}).items():
+        item = item_rows.get(item_id)
+        if item is None:
+            raise ValidationError(_("Item %(id)s is not part of this report.") % {"id": item_id})
+        if item.review == ReviewStatus.ACCEPTED and locked.status == ReportStatus.RETURNED:
+            continue  # accepted targets are not reopened by a resubmission
+        if data.status and data.status not in TargetStatus.values:
+            errors[f"i{item_id}-status"] = _("Choose a progress status.")
+        if (data.status, data.description) != (item.status, item.description):
+            changes[f"{item.target.text[:40]}…: progress"] = [
+                f"{item.status} {item.description[:60]}".strip(),
+                f"{data.status} {data.description[:60]}".strip(),
+            ]
+            item.status, item.description = data.status, data.description
+            dirty_items.append(item)
+        for value_id, (numerator, denominator) in data.values.items():
+            value = value_rows.get(value_id)
+            if value is None or value.item_id != item_id:
+                raise ValidationError(
+                    _("Value %(id)s is not part of this item.") % {"id": value_id}
+                )
+            for key, message in validate_value(value, numerator, denominator).items():
+                errors[f"v{value_id}-{key}"] = message
+            if (numerator, denominator) != (value.numerator, value.denominator):
+                changes[f"{value.quantity.subject[:40]}"] = [
+                    f"{_fmt(value.numerator)}/{_fmt(value.denominator)}",
+                    f"{_fmt(numerator)}/{_fmt(denominator)}",
+                ]
+                value.numerator, value.denominator = numerator, denominator
+                dirty_values.append(value)
+    if errors:
+        transaction.set_rollback(True)
+        return report, errors
+    Item.objects.bulk_update(dirty_items, ["status", "description"])
+    Value.objects.bulk_update(dirty_values, ["numerator", "denominator"])
+    locked.version += 1
+    locked.save(update_fields=["narrative", "version", "updated_at"])
+    if changes:
+        record(
+            by,
+            "reporting.report.save",
+            locked,
+            province=locked.agency.province_id_or_self,
+            changes=changes,
+        )
+    return locked, {}
+
+
+# --- evidence -------------------------------------------------------------------------------------
+
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+)
+
+
+def sniff(head: bytes, data: bytes | None = None) -> tuple[str, str] | None:
+    """(content type, extension) judged by content, or None when not an accepted kind."""
+    for magic, content_type, extension in _SIGNATURES:
+        if head.startswith(magic):
+            return content_type, extension
+    if head.startswith(b"PK\x03\x04") and data is not None:
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "word/document.xml" in names:
+            return (
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                ".docx",
+            )
+        if "xl/workbook.xml" in names:
+            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"
+    return None
+
+
+@transaction.atomic
+def add_evidence(item: Item, *, by: User | None, upload: UploadedFile) -> Evidence:
+    report = item.report
+    if by is not None and not can_edit(by, report):
+        raise _deny()
+    limit = settings.PARINDEX_MAX_EVIDENCE_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            _("%(name)s is larger than %(mb)s MB.")
+            % {"name": upload.name, "mb": limit // 1_000_000}
+        )
+    data = upload.read()
+    kind = sniff(data[:16], data)
+    if kind is None:
+        raise ValidationError(
+            _("%(name)s is not a PDF, Word, Excel or image file (judged by its content).")
+            % {"name": upload.name}
+        )
+    content_type, extension = kind
+    name = (upload.name or "evidence").rsplit("/", 1)[-1][:200]
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    evidence = Evidence(
+        item=item, name=name, content_type=content_type, size=len(data), uploaded_by=by
+    )
+    from django.core.files.base import ContentFile
+    from django.utils.crypto import get_random_string
+
+    evidence.file.save(
+        f"{get_random_string(12)}-{stem[:60]}{extension}", ContentFile(data), save=False
+    )
+    evidence.save()
+    record(
+        by,
+        "reporting.evidence.add",
+        report,
+        province=report.agency.province_id_or_self,
+        changes={"evidence": [None, f"{item.target.text[:40]}…: {name}"]},
+    )
+    return evidence
+
+
+@transaction.atomic
+def remove_evidence(evidence: Evidence, *, by: User | None) -> None:
+    report = evidence.item.report
+    if by is not None and not can_edit(by, report):
+        raise _deny()
+    record(
+        by,
+        "reporting.evidence.remove",
+        report,
+        province=report.agency.province_id_or_self,
+        changes={"evidence": [evidence.name, None]},
+    )
+    evidence.file.delete(save=False)
+    evidence.delete()
+
+
+# --- workflow -----------------------------------------------------------------------------------
+
+
+def _transition(
+    report: Report, by: User | None, new: str, action: str, extra: dict[str, Any] | None = None
+) -> None:
+    old = report.status
+    report.status = new
+    report.version += 1
+    report.save()
+    record(
+        by,
+        action,
+        report,
+        province=report.agency.province_id_or_self,
+        changes={"status": [old, new], **(extra or {})},
+    )
+
+
+@transaction.atomic
+def submit_report(report: Report, *, by: User | None) -> Report:
+    """The agency head submits; after the deadline it is accepted but recorded as late."""
+    report = Report.objects.select_for_update().select_related("round", "agency").get(pk=report.pk)
+    if by is not None and not can_submit(by, report):
+        raise _deny()
+    missing = [
+        item.target.text[:60]
+        for item in report.items.select_related("target").prefetch_related("values")
+        if item.review != ReviewStatus.ACCEPTED
+        and not item.status
+        and all(v.numerator is None for v in item.values.all())
+    ]
+    if missing:
+        raise ValidationError(
+            [_("Nothing is reported yet for: %(target)s") % {"target": t} for t in missing[:10]]
+        )
+    now = timezone.now()
+    first = report.submitted_at is None
+    report.submitted_at = now
+    report.submitted_by = by
+    if first and timezone.localdate(now) > report.round.deadline:
+        report.late = True
+    report.items.filter(review=ReviewStatus.RETURNED).update(review=ReviewStatus.PENDING)
+    _transition(
+        report,
+        by,
+        ReportStatus.SUBMITTED,
+        "reporting.report.submit",
+        {"late": [None, report.late]} if report.late else None,
+    )
+    return report
+
+
+@transaction.atomic
+def review_item(item: Item, *, by: User | None, accept: bool, comment: str = "") -> Item:
+    """Accept a target's report or return it with a comment; the report follows its items."""
+    report = Report.objects.select_for_update().select_related("agency").get(pk=item.report_id)
+    if by is not None and not can_review(by, report):
+        raise _deny()
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be reviewed."))
+    if not accept and not comment.strip():
+        raise ValidationError({"comment": _("Say what needs fixing when returning a target.")})
+    item = Item.objects.select_related("target").get(pk=item.pk)
+    old = item.review
+    item.review = ReviewStatus.ACCEPTED if accept else ReviewStatus.RETURNED
+    item.review_comment = "" if accept else comment.strip()
+    item.reviewed_by = by
+    item.reviewed_at = timezone.now()
+    item.save()
+    record(
+        by,
+        "reporting.item.review",
+        report,
+        province=report.agency.province_id_or_self,
+        changes={
+            f"{item.target.text[:40]}…": [old, f"{item.review} {item.review_comment}".strip()]
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def finish_review(report: Report, *, by: User | None) -> Report:
+    """Close the review: returned if any target was returned, accepted when all are accepted."""
+    report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    if by is not None and not can_review(by, report):
+        raise _deny()
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be reviewed."))
+    reviews = list(report.items.values_list("review", flat=True))
+    if ReviewStatus.RETURNED in reviews:
+        _transition(report, by, ReportStatus.RETURNED, "reporting.report.return")
+        _notify_returned(report)
+    elif all(r == ReviewStatus.ACCEPTED for r in reviews):
+        report.accepted_at = timezone.now()
+        _transition(report, by, ReportStatus.ACCEPTED, "reporting.report.accept")
+    else:
+        raise ValidationError(_("Accept or return every target first."))
+    return report
+
+
+def _notify_returned(report: Report) -> None:
+    to = reporters_of([report.agency_id]).get(report.agency_id, [])
+    if to:
+        send_mail(
+            _("[parindex] %(title)s returned for corrections") % {"title": report.round.title},
+            _(
+                "Home Affairs returned some targets of %(agency)s's report with comments. Please correct and resubmit."
+            )
+            % {"agency": report.agency.name},
+            None,
+            to,
+        )
+
+
+# --- lateness and reminders -------------------------------------------------------------------
+
+
+def state_on(report: Report, day: date) -> str:
+    """ "late" or "missing" after the deadline, else the report's status."""
+    if report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED) and day > report.round.deadline:
+        return "missing" if report.submitted_at is None else "late"
+    if report.late:
+        return "late"
+    return report.status
+
+
+def send_reminders(today: date | None = None) -> int:
+    """Remind agencies that have not submitted, N days before and after each round's deadline."""
+    from parindex.reporting.models import Reminder
+
+    today = today or timezone.localdate()
+    sent = 0
+    for round_ in Round.objects.filter(closed_at__isnull=True).select_related("plan"):
+        offset = (today - round_.deadline).days
+        if not (offset == -round_.remind_days_before or offset in round_.after_days()):
+            continue
+        reports = list(round_.reports.filter(status__in=EDITABLE).select_related("agency"))
+        emails = reporters_of([r.agency_id for r in reports])
+        for report in reports:
+            to = emails.get(report.agency_id, [])
+            if not to or Reminder.objects.filter(report=report, offset_days=offset).exists():
+                continue
+            subject = (
+                _("[parindex] Reminder: %(title)s is due on %(day)s")
+                if offset < 0
+                else _("[parindex] Overdue: %(title)s was due on %(day)s")
+            ) % {"title": round_.title, "day": round_.deadline.strftime("%d/%m/%Y")}
+            send_mail(
+                subject,
+                _("%(agency)s has not submitted its report yet.") % {"agency": report.agency.name},
+                None,
+                to,
+            )
+            Reminder.objects.create(report=report, offset_days=offset, recipients=", ".join(to))
+            sent += 1
+    return sent
