@@ -181,6 +181,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("PARINDEX_EMAIL_FROM", "parindex@localhost")
 # Uploaded criteria tables and plan documents are parsed in memory; bigger files are refused.
 PARINDEX_MAX_IMPORT_BYTES = int(os.environ.get("PARINDEX_MAX_IMPORT_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = PARINDEX_MAX_IMPORT_BYTES
+# The plan review form has about 20 fields a target (text, quantities, sub-criteria): the seed
+# plan's 58 targets already send over 1,000, Django's default limit (a 400 on "Save").
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 # Evidence files (PDF, DOCX, XLSX, images) attached to reports.
 PARINDEX_MAX_EVIDENCE_BYTES = int(
     os.environ.get("PARINDEX_MAX_EVIDENCE_BYTES", str(20 * 1024 * 1024))

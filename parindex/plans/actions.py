@@ -360,6 +360,19 @@ def approve_import(staged: PlanImport, *, by: User | None) -> Plan:
         raise ValidationError(_("This import was already approved or discarded."))
     proposal = staged.proposal
     problems = check_proposal(proposal)
+    if (
+        not problems
+        and Plan.objects.filter(
+            province=staged.province,
+            number=clean(str(proposal["number"])),
+            year=proposal["year"],
+        ).exists()
+    ):
+        # The plan_unique constraint would otherwise fail as a database error.
+        problems.append(
+            _("The plan %(number)s of %(year)s already exists.")
+            % {"number": clean(str(proposal["number"])), "year": proposal["year"]}
+        )
     if problems:
         raise ValidationError(problems)
     mapping = proposal.get("agency_map") or {}

@@ -141,6 +141,9 @@ _GROUPS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+_PROVINCE_TAIL = re.compile(r" tinh [a-z ]+$")
+
+
 def resolve_agency(text: str, candidates: Sequence[Candidate]) -> AgencyMatch:
     """One agency name, or a group phrase, to candidate ids. Unresolved: empty `ids`."""
     key = " ".join(words(text))
@@ -154,10 +157,12 @@ def resolve_agency(text: str, candidates: Sequence[Candidate]) -> AgencyMatch:
                 if group == "all" or c.kind in kinds - {"ppc"} or c.kind == group
             )
             return AgencyMatch(text, ids, group, 1.0)
+    # "Sở Nội vụ tỉnh Lào Cai": the province's own name adds nothing to an agency's name.
+    short_key = _PROVINCE_TAIL.sub("", key)
     best: tuple[float, Candidate | None] = (0.0, None)
     for candidate in candidates:
         for name in filter(None, (candidate.name, candidate.short_name)):
-            if " ".join(words(name)) == key:
+            if " ".join(words(name)) in (key, short_key):
                 return AgencyMatch(text, (candidate.id,), "", 1.0)
             score = similarity(text, name)
             if score > best[0]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -101,12 +102,19 @@ def _staged(request: HttpRequest, pk: int) -> PlanImport:
     return staged
 
 
-def _group_ids(province: Organisation) -> dict[str, list[int]]:
-    agencies = list(
-        Organisation.objects.filter(province=province, kind__in=AGENCY_KINDS)
-        .current()
-        .values_list("pk", "kind")
-    )
+def _agencies(province: Organisation, proposal: dict[str, Any]) -> QuerySet[Organisation]:
+    """The province's agencies as they stood on the plan's date (as the matcher saw them), or
+    today's when the plan has no date: a 2020 plan names agencies that may be closed by now."""
+    agencies = Organisation.objects.filter(province=province, kind__in=AGENCY_KINDS)
+    try:
+        day = date.fromisoformat(proposal["date"]) if proposal.get("date") else None
+    except (TypeError, ValueError):
+        day = None
+    return agencies.as_of(day) if day is not None else agencies.current()
+
+
+def _group_ids(province: Organisation, proposal: dict[str, Any]) -> dict[str, list[int]]:
+    agencies = list(_agencies(province, proposal).values_list("pk", "kind"))
     return {
         "department": [pk for pk, kind in agencies if kind == OrgKind.DEPARTMENT],
         "district": [pk for pk, kind in agencies if kind == OrgKind.DISTRICT],
@@ -125,7 +133,9 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[str, str] = {}
     problems: list[str] = []
     if request.method == "POST":
-        corrected, errors = apply_review(proposal, request.POST, _group_ids(staged.province))
+        corrected, errors = apply_review(
+            proposal, request.POST, _group_ids(staged.province, proposal)
+        )
         framework_id = request.POST.get("framework", "")
         framework = (
             access.frameworks_for(request.user).filter(pk=framework_id).first()
@@ -179,11 +189,7 @@ def _review_context(
     framework = staged.framework
     domains = list(framework.nodes.filter(parent__isnull=True)) if framework else []
     leaves = actions.leaf_nodes(framework) if framework else []
-    agencies = list(
-        Organisation.objects.filter(province=staged.province, kind__in=AGENCY_KINDS)
-        .current()
-        .order_by("kind", "name")
-    )
+    agencies = list(_agencies(staged.province, proposal).order_by("kind", "name"))
     names = actions.agency_names(proposal)
     mapping = proposal.get("agency_map") or {}
     by_id = {o.pk: o for o in agencies}
