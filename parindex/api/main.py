@@ -12,6 +12,7 @@ from parindex.api.exports import router as exports_router
 from parindex.api.orgs import router as orgs_router
 from parindex.api.people import router as people_router
 from parindex.api.plans import router as plans_router
+from parindex.api.reporting import router as reporting_router
 
 api = NinjaAPI(
     title="parindex API",
@@ -25,6 +26,7 @@ api.add_router("/people", people_router)
 api.add_router("/criteria", criteria_router)
 api.add_router("/plans", plans_router)
 api.add_router("/exports", exports_router)
+api.add_router("/reporting", reporting_router)
 
 
 @api.exception_handler(PermissionDenied)

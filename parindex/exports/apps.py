@@ -6,4 +6,5 @@ class ExportsConfig(AppConfig):
     label = "exports"
 
     def ready(self) -> None:
-        from parindex.exports import people  # noqa: F401  (registers the exporters)
+        # Importing the modules registers their exporters.
+        from parindex.exports import people, reporting  # noqa: F401

@@ -2,6 +2,13 @@
 
 The web UI, the API and the command line all call `render(name, fmt, user=..., params=...)`, so
 an export always applies the same access rule as the screen it mirrors.
+
+An exporter gives `build` (sheets of rows, rendered in any of its formats) and, for a document
+that is not a plain table (an administrative report, say), a `renderers` entry for that format,
+which returns the file's bytes itself. Either way the exporter's functions fetch through
+`orgs.access` (`reports_for(user)`, `plans_for(user)`, ...) and raise `ExportError` for a missing
+or bad parameter or for anything the person may not see ("not found"), so nothing else decides
+what an export contains.
 """
 
 from __future__ import annotations
@@ -15,13 +22,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from docx import Document
 from docx.shared import Pt
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from parindex.lib.numbers import format_decimal
-from parindex.orgs.access import AnyUser
+from parindex.orgs.access import Access, AnyUser
+from parindex.orgs.models import User
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -37,13 +46,39 @@ class Sheet:
     rows: Iterable[Sequence[Any]]
 
 
+@dataclass(frozen=True)
+class Cell:
+    """A value shown on a coloured background (RRGGBB) in XLSX, e.g. a traffic light; CSV and
+    DOCX show the value alone."""
+
+    value: Any
+    fill: str = ""
+
+
+Builder = Callable[[AnyUser, dict[str, str]], list[Sheet]]
+Renderer = Callable[[AnyUser, dict[str, str]], bytes]
+
+
 @dataclass
 class Exporter:
     name: str
     title: Callable[[], str]  # lazily translated
-    build: Callable[[AnyUser, dict[str, str]], list[Sheet]]
+    # Sheets of rows, rendered in every format of `formats` that has no renderer of its own.
+    build: Builder | None
     formats: tuple[str, ...] = ("csv", "xlsx", "docx")
     params: dict[str, str] = field(default_factory=dict)  # name → help text
+    # Format → a function writing the whole file, for documents that are not a plain table.
+    renderers: dict[str, Renderer] = field(default_factory=dict)
+    # The file name before the date, from the (already checked) parameters; default the name.
+    file_stem: Callable[[dict[str, str]], str] | None = None
+
+    def __post_init__(self) -> None:
+        unrendered = [f for f in self.formats if f not in self.renderers]
+        if self.build is None and unrendered:
+            raise ValueError(f"exporter {self.name!r} has no build for {', '.join(unrendered)}")
+        unknown = [f for f in (*self.formats, *self.renderers) if f not in FORMATS]
+        if unknown:
+            raise ValueError(f"exporter {self.name!r}: unknown format {', '.join(unknown)}")
 
 
 class ExportError(ValueError):
@@ -71,6 +106,14 @@ def get(name: str) -> Exporter:
         ) from None
 
 
+def system_user() -> User:
+    """The operator at the server's command line, who reads everything (as whoever runs commands
+    there can read the database anyway). Never saved; it exists only to run an export."""
+    user = User(username="system", full_name="parindex", is_superuser=True, is_active=True)
+    user._parindex_access = Access(superuser=True)  # type: ignore[attr-defined]
+    return user
+
+
 @dataclass
 class Rendered:
     content: bytes
@@ -84,13 +127,24 @@ def render(name: str, fmt: str, *, user: AnyUser, params: dict[str, str] | None 
         raise ExportError(
             f"export {name!r} has no format {fmt!r}; use one of {', '.join(exporter.formats)}"
         )
-    sheets = exporter.build(user, params or {})
-    writer = {"csv": _csv, "xlsx": _xlsx, "docx": _docx}[fmt]
-    stamp = date.today().strftime("%Y%m%d")
-    return Rendered(writer(exporter.title(), sheets), FORMATS[fmt], f"{name}-{stamp}.{fmt}")
+    params = params or {}
+    renderer = exporter.renderers.get(fmt)
+    if renderer is not None:
+        content = renderer(user, params)
+    else:
+        assert exporter.build is not None  # checked when the exporter was made
+        sheets = exporter.build(user, params)
+        writer = {"csv": _csv, "xlsx": _xlsx, "docx": _docx}[fmt]
+        content = writer(exporter.title(), sheets)
+    stem = exporter.file_stem(params) if exporter.file_stem else name
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.") or name
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return Rendered(content, FORMATS[fmt], f"{stem}-{stamp}.{fmt}")
 
 
 def _cell_text(value: Any) -> str:
+    if isinstance(value, Cell):
+        return _cell_text(value.value)
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -128,10 +182,15 @@ def _xlsx(title: str, sheets: list[Sheet]) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         widths = [len(str(c)) for c in sheet.columns]
         for row in sheet.rows:
-            values = [_xlsx_value(v) for v in row]
+            values = [_xlsx_value(v.value if isinstance(v, Cell) else v) for v in row]
             ws.append(values)
             for i, v in enumerate(values):
                 widths[i] = max(widths[i], min(len(str(v or "")), 60))
+            for i, v in enumerate(row):
+                if isinstance(v, Cell) and v.fill:
+                    ws.cell(row=ws.max_row, column=i + 1).fill = PatternFill(
+                        "solid", start_color=v.fill, end_color=v.fill
+                    )
         for i, width in enumerate(widths):
             ws.column_dimensions[ws.cell(row=1, column=i + 1).column_letter].width = width + 2
         ws.freeze_panes = "A2"

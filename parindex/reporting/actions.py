@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from parindex.orgs import access
@@ -49,6 +49,11 @@ def _deny() -> PermissionDenied:
 
 
 # --- rounds ------------------------------------------------------------------------------------
+
+
+def _default_title(kind: str, number: int, year: int) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return period_title(kind, number, year)
 
 
 def period_title(kind: str, number: int, year: int) -> str:
@@ -112,7 +117,8 @@ def open_round(
         starts_on=starts_on,
         ends_on=ends_on,
         deadline=deadline,
-        title=title or period_title(kind, number, plan.year),
+        # The default title is data, written in the product's language whoever opens the round.
+        title=title or _default_title(kind, number, plan.year),
         remind_days_before=remind_days_before,
         remind_days_after=remind_days_after,
         opened_by=by,
@@ -255,6 +261,14 @@ def can_review(user: access.AnyUser, report: Report) -> bool:
         or province_id in who.coordinator_of
         or (province_id in who.appraiser_of and report.agency_id in who.appraised_agencies)
     )
+
+
+def can_follow_round(user: access.AnyUser, round_: Round) -> bool:
+    """Who sees a round's overview: the province's coordinators and leaders (every agency) and
+    its appraisers (their assigned agencies, as `reports_for` limits them)."""
+    who = access.access_for(user)
+    province_id = round_.plan.province_id
+    return who.superuser or province_id in who.province_wide or province_id in who.appraiser_of
 
 
 def _fmt(value: Decimal | None) -> str | None:
@@ -456,8 +470,11 @@ def _transition(
 
 
 @transaction.atomic
-def submit_report(report: Report, *, by: User | None) -> Report:
-    """The agency head submits; after the deadline it is accepted but recorded as late."""
+def submit_report(report: Report, *, by: User | None, at: datetime | None = None) -> Report:
+    """The agency head submits; after the deadline it is accepted but recorded as late.
+
+    `at` records when it happened, for loading past reports (the demo, tests); default now.
+    """
     report = Report.objects.select_for_update().select_related("round", "agency").get(pk=report.pk)
     if by is not None and not can_submit(by, report):
         raise _deny()
@@ -472,7 +489,7 @@ def submit_report(report: Report, *, by: User | None) -> Report:
         raise ValidationError(
             [_("Nothing is reported yet for: %(target)s") % {"target": t} for t in missing[:10]]
         )
-    now = timezone.now()
+    now = at or timezone.now()
     first = report.submitted_at is None
     report.submitted_at = now
     report.submitted_by = by
@@ -490,7 +507,9 @@ def submit_report(report: Report, *, by: User | None) -> Report:
 
 
 @transaction.atomic
-def review_item(item: Item, *, by: User | None, accept: bool, comment: str = "") -> Item:
+def review_item(
+    item: Item, *, by: User | None, accept: bool, comment: str = "", at: datetime | None = None
+) -> Item:
     """Accept a target's report or return it with a comment; the report follows its items."""
     report = Report.objects.select_for_update().select_related("agency").get(pk=item.report_id)
     if by is not None and not can_review(by, report):
@@ -504,7 +523,7 @@ def review_item(item: Item, *, by: User | None, accept: bool, comment: str = "")
     item.review = ReviewStatus.ACCEPTED if accept else ReviewStatus.RETURNED
     item.review_comment = "" if accept else comment.strip()
     item.reviewed_by = by
-    item.reviewed_at = timezone.now()
+    item.reviewed_at = at or timezone.now()
     item.save()
     record(
         by,
@@ -519,7 +538,40 @@ def review_item(item: Item, *, by: User | None, accept: bool, comment: str = "")
 
 
 @transaction.atomic
-def finish_review(report: Report, *, by: User | None) -> Report:
+def accept_pending(report: Report, *, by: User | None, at: datetime | None = None) -> int:
+    """Accept every target still awaiting review at once (returned ones stay returned), with
+    one audit entry; how many were accepted."""
+    report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    if by is not None and not can_review(by, report):
+        raise _deny()
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be reviewed."))
+    pending = list(report.items.filter(review=ReviewStatus.PENDING).select_related("target"))
+    if not pending:
+        return 0
+    Item.objects.filter(pk__in=[i.pk for i in pending]).update(
+        review=ReviewStatus.ACCEPTED,
+        review_comment="",
+        reviewed_by=by,
+        reviewed_at=at or timezone.now(),
+    )
+    record(
+        by,
+        "reporting.item.review",
+        report,
+        province=report.agency.province_id_or_self,
+        changes={
+            f"{item.target.text[:40]}…": [ReviewStatus.PENDING, ReviewStatus.ACCEPTED]
+            for item in pending
+        },
+    )
+    return len(pending)
+
+
+@transaction.atomic
+def finish_review(
+    report: Report, *, by: User | None, at: datetime | None = None, notify: bool = True
+) -> Report:
     """Close the review: returned if any target was returned, accepted when all are accepted."""
     report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
     if by is not None and not can_review(by, report):
@@ -529,9 +581,10 @@ def finish_review(report: Report, *, by: User | None) -> Report:
     reviews = list(report.items.values_list("review", flat=True))
     if ReviewStatus.RETURNED in reviews:
         _transition(report, by, ReportStatus.RETURNED, "reporting.report.return")
-        _notify_returned(report)
+        if notify:
+            _notify_returned(report)
     elif all(r == ReviewStatus.ACCEPTED for r in reviews):
-        report.accepted_at = timezone.now()
+        report.accepted_at = at or timezone.now()
         _transition(report, by, ReportStatus.ACCEPTED, "reporting.report.accept")
     else:
         raise ValidationError(_("Accept or return every target first."))
@@ -556,9 +609,11 @@ def _notify_returned(report: Report) -> None:
 
 
 def state_on(report: Report, day: date) -> str:
-    """ "late" or "missing" after the deadline, else the report's status."""
-    if report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED) and day > report.round.deadline:
-        return "missing" if report.submitted_at is None else "late"
+    """ "missing" if never submitted by the deadline, "late" if first submitted after it (a late
+    report stays late), else the report's status: a report submitted in time and returned for
+    corrections is "returned", not late."""
+    if report.status == ReportStatus.DRAFT and day > report.round.deadline:
+        return "missing"
     if report.late:
         return "late"
     return report.status

@@ -60,6 +60,20 @@ class Round(models.Model):
     def after_days(self) -> list[int]:
         return sorted({int(p) for p in self.remind_days_after.split(",") if p.strip().isdigit()})
 
+    def previous(self) -> Round | None:
+        """The most recent earlier round of the same plan: the one whose period ended last
+        before this one's (or, ending the same day, the shorter one: Q4 before the year)."""
+        return (
+            Round.objects.filter(plan_id=self.plan_id)
+            .filter(
+                models.Q(ends_on__lt=self.ends_on)
+                | models.Q(ends_on=self.ends_on, starts_on__gt=self.starts_on)
+            )
+            .exclude(pk=self.pk)
+            .order_by("-ends_on", "starts_on", "-pk")
+            .first()
+        )
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")

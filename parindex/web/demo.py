@@ -6,20 +6,29 @@ exercises the same rules. The people are fictional demo accounts sharing one pas
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 
+from parindex.lib.numbers import format_decimal
 from parindex.methodology import actions as criteria_actions
 from parindex.methodology.importing import read_tree
 from parindex.methodology.models import Framework
 from parindex.orgs import actions
 from parindex.orgs.demo_data import OrgsDocument, load_bundled
-from parindex.orgs.models import Organisation, Role, User
+from parindex.orgs.models import Organisation, OrgKind, Role, User
 from parindex.plans import actions as plan_actions
-from parindex.plans.models import Plan
+from parindex.plans.models import Comparator, Plan, Quantity, QuantityUnit
+from parindex.reporting import actions as reporting_actions
+from parindex.reporting import progress
+from parindex.reporting.models import Item, PeriodKind, Report, Round, TargetStatus, Value
 
 DEMO_PASSWORD = "LaoCai-2020-demo"
 DEMO_PROVINCE = "lao-cai-1991"
@@ -90,7 +99,8 @@ def load_demo() -> list[DemoPerson]:
     provinces = _load_orgs(load_bundled())
     _load_criteria(provinces)
     _load_people(provinces[DEMO_PROVINCE])
-    _load_plan(provinces[DEMO_PROVINCE])
+    plan = _load_plan(provinces[DEMO_PROVINCE])
+    _load_rounds(plan)
     return list(PEOPLE)
 
 
@@ -202,3 +212,602 @@ def _load_people(province: Organisation) -> None:
     )
     admin.full_name = "Quản trị hệ thống"
     admin.save(update_fields=["full_name"])
+
+
+# --- reporting rounds --------------------------------------------------------------------------
+#
+# Two quarterly rounds of plan 165/KH-UBND, written through the reporting actions with the dates
+# on which things happened (`at=`), so lateness is judged against 2020 deadlines, not today.
+# The deadlines are the demo's choice: the 5th day after the quarter ends, 05/04/2020 and
+# 05/07/2020 (the coordinator sets each round's deadline when opening it).
+#
+# Q1/2020: every agency submitted in time and every report was accepted; Sở Tư pháp's only after
+# one return and a resubmission.
+# Q2/2020, as Home Affairs sees it after the deadline: most reports in time (accepted or awaiting
+# review), three late (one of them already accepted), two returned with comments (Sở Tư pháp,
+# huyện Bắc Hà), five never submitted (Văn phòng UBND tỉnh and two more half-filled drafts, two
+# empty ones) which the overview shows as missing.
+#
+# Figures are drawn from a generator seeded by round, agency and quantity: the same every run.
+
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+Q1_DEADLINE = date(2020, 4, 5)
+Q2_DEADLINE = date(2020, 7, 5)
+
+
+@dataclass(frozen=True)
+class Fate:
+    """What happens to one agency's report in a round, in order."""
+
+    submitted: date | None = None  # None: never submitted (a draft, missing after the deadline)
+    returned_on: date | None = None  # returned, with `comments` on the targets they name
+    comments: tuple[tuple[str, str], ...] = ()  # (words of the target text, comment)
+    resubmitted: date | None = None
+    accepted_on: date | None = None
+    reviewer: str = "noivu"
+    filled: float = 1.0  # share of the targets filled in
+
+
+def _day(month: int, day: int) -> date:
+    return date(2020, month, day)
+
+
+def _at(day: date, index: int = 0) -> datetime:
+    """An office-hours moment of `day`, varied by `index`."""
+    return datetime(day.year, day.month, day.day, 8 + index % 9, (index * 7) % 60, tzinfo=LOCAL)
+
+
+APPRAISED = {code for person in PEOPLE for code in person.appraises}
+
+
+def _q1_fates(codes: list[str]) -> dict[str, Fate]:
+    fates = {
+        code: Fate(
+            submitted=_day(4, 1 + i % 3),
+            accepted_on=_day(4, 6 + i % 5),
+            reviewer="thamdinh" if code in APPRAISED else "noivu",
+        )
+        for i, code in enumerate(codes)
+    }
+    fates["so-tu-phap"] = Fate(
+        submitted=_day(4, 2),
+        returned_on=_day(4, 6),
+        comments=(
+            (
+                "Theo dõi thi hành pháp luật",
+                "Đề nghị nêu rõ số cuộc kiểm tra tình hình thi hành pháp luật đã thực hiện trong quý.",
+            ),
+        ),
+        resubmitted=_day(4, 8),
+        accepted_on=_day(4, 9),
+        reviewer="thamdinh",
+    )
+    return fates
+
+
+def _q2_fates(codes: list[str]) -> dict[str, Fate]:
+    special = {
+        "so-tu-phap": Fate(
+            submitted=_day(7, 3),
+            returned_on=_day(7, 8),
+            comments=(
+                (
+                    "Xử lý văn bản quy phạm pháp luật sau rà soát",
+                    "Số văn bản đã xử lý chưa khớp với danh mục kèm theo; đề nghị bổ sung danh mục "
+                    "và quyết định xử lý làm tài liệu kiểm chứng.",
+                ),
+            ),
+        ),
+        "huyen-bac-ha": Fate(
+            submitted=_day(7, 2),
+            returned_on=_day(7, 9),
+            comments=(
+                (
+                    "Kết quả giải quyết TTHC",
+                    "Đề nghị tách số hồ sơ giải quyết quá hạn của cấp xã và nêu rõ nguyên nhân.",
+                ),
+            ),
+        ),
+        "van-phong-ubnd": Fate(filled=0.6),
+        "huyen-van-ban": Fate(filled=0.8),
+        "phuong-bac-cuong": Fate(filled=0.3),
+        "so-ngoai-vu": Fate(filled=0),
+        "xa-cam-duong": Fate(filled=0),
+        "tp-lao-cai": Fate(submitted=_day(7, 8)),
+        "huyen-bat-xat": Fate(submitted=_day(7, 10)),
+        "so-y-te": Fate(submitted=_day(7, 6), accepted_on=_day(7, 13)),
+        "so-thong-tin-va-truyen-thong": Fate(
+            submitted=_day(7, 2), accepted_on=_day(7, 7), reviewer="thamdinh"
+        ),
+    }
+    fates = {}
+    for i, code in enumerate(c for c in codes if c not in special):
+        # Two in three accepted by now, the others awaiting review.
+        fates[code] = Fate(
+            submitted=_day(7, 1 + i % 3), accepted_on=_day(7, 6 + i % 4) if i % 3 != 2 else None
+        )
+    return {**fates, **special}
+
+
+# What the lead agency did, by words of the target text (first match wins).
+LEAD_WORK = (
+    (
+        "kế hoạch CCHC năm 2020",
+        "Đã tham mưu UBND tỉnh ban hành Kế hoạch CCHC năm 2020 và hướng dẫn các cơ quan, đơn vị triển khai.",
+    ),
+    (
+        "chế độ báo cáo",
+        "Đã tổng hợp báo cáo CCHC định kỳ của các cơ quan, đơn vị và báo cáo UBND tỉnh đúng hạn.",
+    ),
+    (
+        "kiểm tra công tác CCHC",
+        "Đã ban hành kế hoạch kiểm tra công tác CCHC năm 2020; kiểm tra theo lịch và theo dõi việc khắc phục tồn tại.",
+    ),
+    (
+        "tuyên truyền",
+        "Đã đăng tin, bài về CCHC trên Cổng thông tin điện tử tỉnh và duy trì chuyên mục CCHC trên sóng phát thanh, truyền hình tỉnh.",
+    ),
+    (
+        "sáng kiến",
+        "Đã hướng dẫn các cơ quan, đơn vị đăng ký sáng kiến, giải pháp mới trong CCHC.",
+    ),
+    (
+        "hài lòng",
+        "Đã xây dựng phương án khảo sát sự hài lòng năm 2020 và phối hợp với Bưu điện tỉnh phát phiếu khảo sát.",
+    ),
+    (
+        "Chính phủ, Thủ tướng",
+        "Theo dõi, đôn đốc các nhiệm vụ Chính phủ, Thủ tướng Chính phủ giao; nhiệm vụ đến hạn đều hoàn thành.",
+    ),
+    (
+        "thi hành pháp luật",
+        "Đã ban hành kế hoạch theo dõi thi hành pháp luật năm 2020; thu thập thông tin qua báo cáo của các cơ quan, đơn vị.",
+    ),
+    (
+        "sau rà soát",
+        "Đã rà soát văn bản QPPL do HĐND, UBND tỉnh ban hành và lập danh mục văn bản cần sửa đổi, bổ sung, thay thế.",
+    ),
+    (
+        "trái pháp luật",
+        "Đã kiểm tra văn bản theo thẩm quyền; văn bản có dấu hiệu trái pháp luật đều được kiến nghị xử lý.",
+    ),
+    (
+        "ban hành TTHC",
+        "Đã kiểm soát dự thảo văn bản có quy định TTHC; không phát hiện TTHC ban hành trái thẩm quyền.",
+    ),
+    (
+        "Công bố TTHC",
+        "Đã trình Chủ tịch UBND tỉnh công bố danh mục TTHC mới ban hành, sửa đổi, bổ sung và cập nhật lên Cơ sở dữ liệu quốc gia về TTHC.",
+    ),
+    (
+        "một cửa, một cửa liên thông",
+        "Duy trì tiếp nhận, trả kết quả hồ sơ TTHC tại Bộ phận Một cửa các cấp theo danh mục được duyệt.",
+    ),
+    (
+        "Kết quả giải quyết TTHC",
+        "Theo dõi kết quả giải quyết TTHC trên Hệ thống thông tin một cửa điện tử; đôn đốc xử lý hồ sơ quá hạn.",
+    ),
+    (
+        "PAKN",
+        "Đã tiếp nhận, xử lý phản ánh, kiến nghị của cá nhân, tổ chức và công khai kết quả trên Cổng thông tin điện tử tỉnh.",
+    ),
+    (
+        "tổ chức bộ máy",
+        "Đã thẩm định các đề án sắp xếp tổ chức bộ máy, đơn vị sự nghiệp công lập theo Nghị quyết số 19-NQ/TW.",
+    ),
+    (
+        "biên chế",
+        "Đã giao biên chế năm 2020; không có cơ quan, đơn vị sử dụng vượt số biên chế được giao.",
+    ),
+    (
+        "phân cấp",
+        "Đã kiểm tra việc thực hiện nhiệm vụ được phân cấp tại một số huyện; vấn đề phát hiện đều được kiến nghị xử lý.",
+    ),
+    (
+        "vị trí việc làm",
+        "Đã rà soát cơ cấu ngạch công chức, chức danh nghề nghiệp viên chức theo vị trí việc làm được phê duyệt.",
+    ),
+    (
+        "đúng quy định về:",
+        "Thực hiện tuyển dụng, nâng ngạch, bổ nhiệm và đánh giá công chức, viên chức theo quy định; chi tiết ở từng nội dung.",
+    ),
+    (
+        "Tuyển dụng",
+        "Tuyển dụng công chức, viên chức đúng quy trình; kết quả được công khai trên Cổng thông tin điện tử tỉnh.",
+    ),
+    (
+        "nâng ngạch",
+        "Đã tổng hợp nhu cầu thi nâng ngạch, thăng hạng và lập kế hoạch tổ chức trong năm.",
+    ),
+    (
+        "Bổ nhiệm",
+        "Bổ nhiệm, bổ nhiệm lại lãnh đạo đúng quy trình, tiêu chuẩn và thẩm quyền.",
+    ),
+    (
+        "phân loại",
+        "Đã hướng dẫn trình tự, thủ tục đánh giá, phân loại công chức, viên chức năm 2020.",
+    ),
+    (
+        "kỷ luật",
+        "Đã tổ chức kiểm tra công vụ đột xuất; theo dõi việc chấp hành kỷ luật, kỷ cương hành chính.",
+    ),
+    (
+        "đào tạo, bồi dưỡng",
+        "Đã tổ chức các lớp bồi dưỡng theo Kế hoạch đào tạo, bồi dưỡng năm 2020.",
+    ),
+    (
+        "cấp xã đạt chuẩn",
+        "Đã rà soát trình độ cán bộ, công chức cấp xã và cử đi đào tạo những người chưa đạt chuẩn.",
+    ),
+    (
+        "tài chính - ngân sách",
+        "Đã đôn đốc giải ngân vốn đầu tư công và theo dõi việc nộp ngân sách theo kiến nghị sau thanh tra, kiểm toán.",
+    ),
+    (
+        "tài sản công",
+        "Đã tham mưu quy định quản lý, sử dụng tài sản công và thẩm định phương án sắp xếp lại cơ sở nhà, đất.",
+    ),
+    (
+        "sự nghiệp công lập",
+        "Đã hướng dẫn các đơn vị sự nghiệp công lập xây dựng phương án tự chủ tài chính.",
+    ),
+    (
+        "trực tuyến",
+        "Đã rà soát và cung cấp thêm dịch vụ công trực tuyến mức độ 3, 4 trên Cổng dịch vụ công của tỉnh.",
+    ),
+    (
+        "bưu chính",
+        "Phối hợp với Bưu điện tỉnh tiếp nhận hồ sơ, trả kết quả giải quyết TTHC qua dịch vụ bưu chính công ích.",
+    ),
+    (
+        "BCCI",
+        "Phối hợp với Bưu điện tỉnh tiếp nhận hồ sơ, trả kết quả giải quyết TTHC qua dịch vụ bưu chính công ích.",
+    ),
+    (
+        "ISO 9001",
+        "Đã hướng dẫn các cơ quan, đơn vị duy trì, cải tiến Hệ thống quản lý chất lượng theo TCVN ISO 9001:2015.",
+    ),
+    (
+        "CNTT",
+        "Đã triển khai Kế hoạch ứng dụng CNTT năm 2020 và theo dõi việc gửi, nhận văn bản điện tử.",
+    ),
+    (
+        "điện tử",
+        "Đã theo dõi vận hành các hệ thống thông tin dùng chung của tỉnh, bảo đảm kết nối thông suốt.",
+    ),
+    (
+        "báo cáo của tỉnh",
+        "Đã xây dựng yêu cầu kỹ thuật của hệ thống thông tin báo cáo của tỉnh.",
+    ),
+    (
+        "kinh tế - xã hội",
+        "Đã tổng hợp các chỉ tiêu kinh tế - xã hội của kỳ báo cáo.",
+    ),
+    (
+        "doanh nghiệp",
+        "Theo dõi tình hình đăng ký thành lập doanh nghiệp mới và thu hút đầu tư trên địa bàn.",
+    ),
+    (
+        "ngân sách",
+        "Theo dõi tiến độ thu ngân sách so với dự toán được giao.",
+    ),
+    (
+        "KT-XH",
+        "Đã tổng hợp kết quả thực hiện các chỉ tiêu phát triển kinh tế - xã hội do HĐND tỉnh giao.",
+    ),
+)
+
+# What a coordinating agency did, by progress status.
+COORDINATING_WORK = {
+    TargetStatus.DONE: "Đã hoàn thành phần việc được giao tại cơ quan, đơn vị.",
+    TargetStatus.ON_TRACK: "Đang triển khai theo kế hoạch của cơ quan, đơn vị; bảo đảm tiến độ.",
+    TargetStatus.AT_RISK: "Tiến độ còn chậm; đã chỉ đạo các bộ phận liên quan khắc phục.",
+    TargetStatus.NOT_STARTED: "Chưa phát sinh nhiệm vụ trong kỳ báo cáo.",
+}
+
+# Totals that a rate is a share of, by words of the quantity and kind of agency:
+# (department, district, commune).
+TOTALS: tuple[tuple[str, tuple[tuple[int, int], tuple[int, int], tuple[int, int]]], ...] = (
+    ("hồ sơ", ((150, 1500), (1500, 4500), (300, 1200))),
+    ("dạng điện tử", ((600, 3000), (1500, 5000), (300, 1200))),
+    ("hài lòng", ((60, 300), (200, 500), (50, 150))),
+    ("văn bản", ((20, 200), (40, 250), (10, 60))),
+    ("TTHC", ((40, 180), (200, 320), (90, 130))),
+    ("dịch vụ công", ((40, 180), (200, 320), (90, 130))),
+    ("biên chế", ((40, 300), (300, 1500), (20, 30))),
+    ("sự nghiệp", ((3, 25), (10, 80), (1, 3))),
+    ("nhà, đất", ((2, 20), (10, 60), (1, 5))),
+    ("giải ngân", ((5_000, 120_000), (50_000, 300_000), (1_000, 8_000))),
+    ("tiền nộp", ((50, 900), (100, 1500), (10, 80))),
+    ("doanh nghiệp", ((150, 300), (150, 300), (5, 20))),
+    ("thu ngân sách", ((4_000, 6_000), (4_000, 6_000), (4_000, 6_000))),
+    ("chỉ tiêu", ((20, 35), (20, 35), (15, 25))),
+    ("kế hoạch", ((12, 40), (20, 50), (8, 20))),
+    ("nhiệm vụ", ((5, 30), (10, 40), (3, 10))),
+    ("vấn đề", ((2, 15), (3, 20), (1, 5))),
+    ("PAKN", ((1, 30), (5, 40), (1, 8))),
+    ("công chức", ((20, 120), (150, 450), (18, 25))),
+)
+DEFAULT_TOTAL = ((10, 60), (20, 80), (5, 20))
+
+# Figures quoted by the demo's walk-through: (quarter, agency, words of the quantity).
+FIGURES: dict[tuple[int, str, str], tuple[int, int | None]] = {
+    (1, "van-phong-ubnd", "tỷ lệ hồ sơ TTHC do"): (1046, 1071),
+    (2, "van-phong-ubnd", "tỷ lệ hồ sơ TTHC do"): (1180, 1215),
+    (1, "so-noi-vu", "kiểm tra công tác CCHC"): (4, 35),
+    (2, "so-noi-vu", "kiểm tra công tác CCHC"): (12, 35),
+    (1, "so-noi-vu", "sáng kiến"): (0, None),
+    (2, "so-noi-vu", "sáng kiến"): (2, None),
+    (2, "huyen-muong-khuong", "bị kỷ luật"): (1, None),  # one reprimand: a red light
+    (1, "so-noi-vu", "tỷ lệ hài lòng"): (1104, 1250),
+    (2, "so-noi-vu", "tỷ lệ hài lòng"): (1187, 1300),
+}
+
+
+def _total(subject: str, kind: str, rng: random.Random) -> int:
+    column = {OrgKind.DISTRICT.value: 1, OrgKind.COMMUNE.value: 2}.get(kind, 0)
+    for words, ranges in TOTALS:
+        if words in subject:
+            return rng.randint(*ranges[column])
+    return rng.randint(*DEFAULT_TOTAL[column])
+
+
+def _is_progress(quantity: Quantity) -> bool:
+    """A share of a year's plan done so far: it grows through the year."""
+    subject = quantity.subject.casefold()
+    return quantity.unit == QuantityUnit.PERCENT and (
+        "giải ngân" in subject or "kế hoạch" in subject
+    )
+
+
+def _figures(
+    quantity: Quantity, agency: Organisation, lead: bool, quarter: int, rng: random.Random
+) -> tuple[Decimal, Decimal | None]:
+    """(numerator, denominator) an agency plausibly reports for a quantity in a quarter."""
+    for (q, code, words), (num, den) in FIGURES.items():
+        if q == quarter and code == agency.code and words in quantity.subject:
+            return Decimal(num), None if den is None else Decimal(den)
+    threshold = float(quantity.value)
+    if quantity.unit == QuantityUnit.PERCENT:
+        total = _total(quantity.subject, agency.kind, rng)
+        if _is_progress(quantity):
+            rate = rng.uniform(18, 32) if quarter == 1 else rng.uniform(42, 62)
+        elif quantity.comparator == Comparator.EQ:
+            rate = threshold if rng.random() < 0.8 else rng.uniform(0.93, 0.99) * threshold
+        elif quantity.comparator == Comparator.BETWEEN:
+            rate = rng.uniform(threshold - 3, float(quantity.value_high or 100))
+        elif quantity.comparator in (Comparator.LE, Comparator.LT):
+            rate = rng.uniform(max(0, threshold - 10), threshold + 3)
+        else:
+            rate = rng.uniform(max(0, threshold - 6), min(100, threshold + 25))
+        done = min(total, max(0, round(total * rate / 100)))
+        return Decimal(done), Decimal(total)
+    if quantity.unit == QuantityUnit.AMOUNT:
+        # A change against the year before, in billion đồng; only the lead reports it.
+        return Decimal(rng.randint(150, 250) if quarter == 1 else rng.randint(350, 520)), None
+    if threshold == 0:
+        return Decimal(0), None  # violations: none
+    if lead:
+        return Decimal(
+            rng.randint(max(1, round(threshold / 4)), max(1, round(threshold / 2)))
+        ), None
+    if threshold <= 5:
+        return Decimal(1 if rng.random() < 0.1 else 0), None
+    return Decimal(rng.randint(0, int(threshold) // 12)), None
+
+
+def _judged(quantity: Quantity) -> bool:
+    """Whether one agency's own figure can be held against the target: a rate, or a count that
+    must stay at 0; not a province-wide total (initiatives) nor a year's plan half done."""
+    if quantity.unit == QuantityUnit.PERCENT:
+        return not _is_progress(quantity)
+    return quantity.unit == QuantityUnit.COUNT and quantity.value == 0
+
+
+def _status(
+    values: list[tuple[Quantity, Decimal, Decimal | None]],
+    quarter: int,
+    lead: bool,
+    rng: random.Random,
+) -> str:
+    lights = []
+    for quantity, num, den in values:
+        if _judged(quantity):
+            value = num if den is None else num * 100 / den if den else None
+            lights.append(
+                progress.light(value, quantity.comparator, quantity.value, quantity.value_high)
+            )
+    roll = rng.random()
+    if lights:
+        if progress.worst(lights) != progress.Light.GREEN:
+            return TargetStatus.AT_RISK
+        return TargetStatus.DONE if quarter == 2 and roll < 0.3 else TargetStatus.ON_TRACK
+    if values:  # progress through the year, or totals the province adds up
+        return TargetStatus.ON_TRACK if roll < 0.9 else TargetStatus.AT_RISK
+    if roll < 0.015 and not lead:
+        return TargetStatus.NOT_STARTED  # nothing came up for this agency in the quarter
+    if quarter == 1:
+        return (
+            TargetStatus.ON_TRACK
+            if roll < 0.82
+            else TargetStatus.AT_RISK
+            if roll < 0.93
+            else TargetStatus.DONE
+        )
+    return (
+        TargetStatus.ON_TRACK
+        if roll < 0.6
+        else TargetStatus.DONE
+        if roll < 0.88
+        else TargetStatus.AT_RISK
+    )
+
+
+def _description(
+    item: Item, status: str, values: list[tuple[Quantity, Decimal, Decimal | None]]
+) -> str:
+    text = ""
+    if item.lead:
+        text = next((work for words, work in LEAD_WORK if words in item.target.text), "")
+    text = text or COORDINATING_WORK[TargetStatus(status)]
+    if item.lead and status == TargetStatus.AT_RISK:
+        text += " Một số nội dung còn chậm, đang đôn đốc."
+    if values:
+        _quantity, num, den = values[0]
+        if den:
+            text += (
+                f" Kết quả: {format_decimal(num, places=0)}/{format_decimal(den, places=0)}"
+                f" ({format_decimal(num * 100 / den, places=1)} %)."
+            )
+        elif den is None:
+            text += f" Kết quả: {format_decimal(num, places=None)}."
+    return text
+
+
+def _fill(
+    report: Report, items: list[Item], quarter: int, share: float
+) -> dict[int, reporting_actions.ItemInput]:
+    """What the agency types into its report: the first `share` of its targets."""
+    inputs: dict[int, reporting_actions.ItemInput] = {}
+    for item in items[: round(len(items) * share)]:
+        rng = random.Random(f"{quarter}/{report.agency.code}/{item.target.position}")
+        values = []
+        for value in item.values.all():
+            num, den = _figures(value.quantity, report.agency, item.lead, quarter, rng)
+            values.append((value, num, den))
+        quantities = [(v.quantity, n, d) for v, n, d in values]
+        status = _status(quantities, quarter, item.lead, rng)
+        inputs[item.pk] = reporting_actions.ItemInput(
+            status=status,
+            description=_description(item, status, quantities),
+            values={v.pk: (n, d) for v, n, d in values},
+        )
+    return inputs
+
+
+def _narrative(report: Report, quarter: int, inputs: dict[int, reporting_actions.ItemInput]) -> str:
+    statuses = [i.status for i in inputs.values()]
+    return (
+        f"Quý {'I' if quarter == 1 else 'II'}/2020, {report.agency.name} triển khai "
+        f"{len(statuses)} nhiệm vụ CCHC được giao: {statuses.count(TargetStatus.DONE)} đã hoàn "
+        f"thành, {statuses.count(TargetStatus.ON_TRACK)} đúng tiến độ, "
+        f"{statuses.count(TargetStatus.AT_RISK)} còn chậm, "
+        f"{statuses.count(TargetStatus.NOT_STARTED)} chưa triển khai."
+    )
+
+
+def _load_rounds(plan: Plan) -> list[Round]:
+    users = {u.username: u for u in User.objects.filter(username__in=[p.username for p in PEOPLE])}
+    reporters = {p.agency: users[p.username] for p in PEOPLE if p.role == Role.REPORTER}
+    heads = {p.agency: users[p.username] for p in PEOPLE if p.role == Role.HEAD}
+    coordinator = users["noivu"]
+    rounds = []
+    for quarter, deadline, fates_for in ((1, Q1_DEADLINE, _q1_fates), (2, Q2_DEADLINE, _q2_fates)):
+        round_ = reporting_actions.open_round(
+            plan,
+            by=coordinator,
+            kind=PeriodKind.QUARTER,
+            number=quarter,
+            deadline=deadline,
+            # In Vietnamese whatever language the command runs in.
+            title=f"Báo cáo quý {'I' if quarter == 1 else 'II'}/2020",
+            notify=False,
+        )
+        reports = list(round_.reports.select_related("agency").order_by("agency__code"))
+        items: dict[int, list[Item]] = {}
+        for item in (
+            Item.objects.filter(report__round=round_)
+            .select_related("target")
+            .prefetch_related(Prefetch("values", Value.objects.select_related("quantity")))
+            .order_by("position")
+        ):
+            items.setdefault(item.report_id, []).append(item)
+        fates = fates_for([r.agency.code for r in reports])
+        for index, report in enumerate(reports):
+            _live(
+                report,
+                items[report.pk],
+                quarter,
+                fates[report.agency.code],
+                index,
+                saver=reporters.get(report.agency.code) or heads.get(report.agency.code),
+                head=heads.get(report.agency.code),
+                reviewer=users[fates[report.agency.code].reviewer],
+            )
+        rounds.append(round_)
+    return rounds
+
+
+def _live(
+    report: Report,
+    items: list[Item],
+    quarter: int,
+    fate: Fate,
+    index: int,
+    *,
+    saver: User | None,
+    head: User | None,
+    reviewer: User,
+) -> None:
+    """Fill, submit and review one report the way its fate says."""
+    inputs = _fill(report, items, quarter, fate.filled)
+    if not inputs:
+        return
+    report, errors = reporting_actions.save_report(
+        report,
+        by=saver,
+        version=report.version,
+        narrative=_narrative(report, quarter, inputs),
+        items=inputs,
+    )
+    if errors:
+        raise DemoError(f"{report}: {errors}")
+    if fate.submitted is None:
+        return
+    report = reporting_actions.submit_report(report, by=head, at=_at(fate.submitted, index))
+    if fate.returned_on is not None:
+        returned = _review(report, items, reviewer, fate.returned_on, index, fate.comments)
+        reporting_actions.finish_review(
+            report, by=reviewer, at=_at(fate.returned_on, index + 1), notify=False
+        )
+        if fate.resubmitted is None:
+            return
+        fixed = {
+            item.pk: reporting_actions.ItemInput(
+                status=inputs[item.pk].status,
+                description=inputs[item.pk].description + " Đã bổ sung theo ý kiến của Sở Nội vụ.",
+                values=inputs[item.pk].values,
+            )
+            for item in returned
+        }
+        report.refresh_from_db()
+        report, errors = reporting_actions.save_report(
+            report, by=saver, version=report.version, items=fixed
+        )
+        if errors:
+            raise DemoError(f"{report}: {errors}")
+        report = reporting_actions.submit_report(report, by=head, at=_at(fate.resubmitted, index))
+    if fate.accepted_on is not None:
+        reporting_actions.accept_pending(report, by=reviewer, at=_at(fate.accepted_on, index))
+        reporting_actions.finish_review(report, by=reviewer, at=_at(fate.accepted_on, index + 1))
+
+
+def _review(
+    report: Report,
+    items: list[Item],
+    reviewer: User,
+    day: date,
+    index: int,
+    comments: tuple[tuple[str, str], ...],
+) -> list[Item]:
+    """Return the items a comment names, accept the rest; the returned items."""
+    returned = []
+    for item in items:
+        comment = next((c for words, c in comments if words in item.target.text), "")
+        if comment:
+            reporting_actions.review_item(
+                item, by=reviewer, accept=False, comment=comment, at=_at(day, index)
+            )
+            returned.append(item)
+    reporting_actions.accept_pending(report, by=reviewer, at=_at(day, index))
+    return returned

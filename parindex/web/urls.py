@@ -13,6 +13,7 @@ from parindex.web.views import (
     password,
     people,
     plans,
+    reporting,
 )
 
 urlpatterns = [
@@ -55,6 +56,40 @@ urlpatterns = [
     path("plans/imports/<int:pk>/", plans.plan_review, name="plan_review"),
     path("plans/imports/<int:pk>/discard/", plans.plan_discard, name="plan_discard"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
+    path("reports/", reporting.report_list, name="report_list"),
+    path("reports/rounds/new/", reporting.round_open, name="round_open"),
+    path("reports/rounds/<int:pk>/", reporting.round_overview, name="round_overview"),
+    path("reports/<int:pk>/", reporting.report_detail, name="report_detail"),
+    path(
+        "reports/<int:pk>/items/<int:item_id>/review/",
+        reporting.report_review_item,
+        name="report_review_item",
+    ),
+    path(
+        "reports/<int:pk>/items/<int:item_id>/evidence/",
+        reporting.report_evidence_add,
+        name="report_evidence_add",
+    ),
+    path(
+        "reports/<int:pk>/accept-pending/",
+        reporting.report_accept_pending,
+        name="report_accept_pending",
+    ),
+    path(
+        "reports/<int:pk>/finish-review/",
+        reporting.report_finish_review,
+        name="report_finish_review",
+    ),
+    path(
+        "reports/evidence/<int:pk>/",
+        reporting.report_evidence_download,
+        name="report_evidence_download",
+    ),
+    path(
+        "reports/evidence/<int:pk>/remove/",
+        reporting.report_evidence_remove,
+        name="report_evidence_remove",
+    ),
     path("audit/", audit.audit_list, name="audit_list"),
     path("exports/<slug:name>.<str:fmt>", exports.export, name="export"),
 ]

@@ -92,6 +92,15 @@ def test_the_demo_is_written_through_the_actions_and_audited_as_cli(demo: str) -
     channels = set(AuditEntry.objects.values_list("channel", flat=True))
     assert channels == {"cli"}
     assert AuditEntry.objects.filter(action="orgs.organisation.close").exists()
+    # The reporting rounds as well: opened, filled, submitted, returned and accepted.
+    assert {
+        "reporting.round.open",
+        "reporting.report.save",
+        "reporting.report.submit",
+        "reporting.item.review",
+        "reporting.report.return",
+        "reporting.report.accept",
+    } <= set(AuditEntry.objects.values_list("action", flat=True))
 
 
 def test_loading_the_demo_again_only_if_empty_is_harmless(demo: str) -> None:

@@ -1,0 +1,747 @@
+"""Periodic reporting: rounds, an agency's report with its evidence, review, and the overview.
+
+Reads go through `access.reports_for` (a report the person may not see is a 404, and so is its
+evidence); writes through `parindex.reporting.actions`, which check who may edit, submit and
+review.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from parindex.lib.numbers import format_decimal
+from parindex.lib.text import nfc
+from parindex.orgs import access
+from parindex.orgs.models import AuditEntry
+from parindex.plans.models import Area, Quantity
+from parindex.reporting import actions, overview
+from parindex.reporting.models import (
+    Evidence,
+    Item,
+    PeriodKind,
+    Report,
+    ReportStatus,
+    ReviewStatus,
+    Round,
+    TargetStatus,
+    Value,
+)
+from parindex.web.reporting_forms import RoundForm, number_input, read_number, read_report
+from parindex.web.views.common import add_action_errors, require_province
+
+STATE_LABELS = {
+    "draft": gettext_lazy("Draft"),
+    "submitted": gettext_lazy("Submitted"),
+    "returned": gettext_lazy("Returned"),
+    "accepted": gettext_lazy("Accepted"),
+    "late": gettext_lazy("Late"),
+    "missing": gettext_lazy("Missing"),
+}
+STATE_ORDER = ["submitted", "late", "missing", "accepted", "returned", "draft"]
+REVIEW_LABELS = dict(ReviewStatus.choices)
+PROGRESS_LABELS = dict(TargetStatus.choices)
+LIGHT_LABELS = {
+    "green": gettext_lazy("On target"),
+    "amber": gettext_lazy("Close to the target"),
+    "red": gettext_lazy("Off target"),
+    "grey": gettext_lazy("Nothing reported yet"),
+}
+ACTION_LABELS = {
+    "reporting.report.save": gettext_lazy("Saved"),
+    "reporting.report.submit": gettext_lazy("Submitted"),
+    "reporting.report.return": gettext_lazy("Returned for corrections"),
+    "reporting.report.accept": gettext_lazy("Accepted"),
+    "reporting.item.review": gettext_lazy("Target reviewed"),
+    "reporting.evidence.add": gettext_lazy("Evidence added"),
+    "reporting.evidence.remove": gettext_lazy("Evidence removed"),
+}
+EXPORT_FORMATS = ("docx", "xlsx")
+FIELD_LABELS = {
+    "status": lambda: _("Status"),
+    "late": lambda: _("Late"),
+    "evidence": lambda: _("Evidence"),
+    "narrative": lambda: _("Summary of the period"),
+}
+
+
+def _lang() -> str:
+    return "vi" if (translation.get_language() or "vi").startswith("vi") else "en"
+
+
+def _int(text: str | None) -> int:
+    return int(text) if text and text.strip().isdigit() else 0
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+def _report(request: HttpRequest, pk: int) -> Report:
+    return get_object_or_404(
+        access.reports_for(request.user).select_related("round__plan", "agency", "submitted_by"),
+        pk=pk,
+    )
+
+
+def _rate(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    if numerator is None or not denominator:
+        return None
+    return numerator * 100 / denominator
+
+
+# --- the report page ------------------------------------------------------------------------
+
+
+@dataclass
+class ValueRow:
+    value: Value
+    quantity: Quantity
+    is_rate: bool
+    numerator: str  # the text in the field
+    denominator: str
+    rate: Decimal | None
+    numerator_error: str = ""
+    denominator_error: str = ""
+    previous: Value | None = None
+    previous_rate: Decimal | None = None
+    # After a refused stale save: what is stored now, where it differs from what was typed.
+    saved_now: str = ""
+
+
+@dataclass
+class ItemRow:
+    item: Item
+    values: list[ValueRow]
+    status: str
+    description: str
+    editable: bool
+    status_error: str = ""
+    previous: Item | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    evidence_error: str = ""
+    review_error: str = ""
+    review_comment: str = ""
+    status_saved_now: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return str(PROGRESS_LABELS.get(self.status, ""))
+
+    @property
+    def previous_status_label(self) -> str:
+        return str(PROGRESS_LABELS.get(self.previous.status, "")) if self.previous else ""
+
+
+def _values_text(value: Value | None, lang: str) -> str:
+    if value is None:
+        return ""
+    if value.quantity.unit == "percent":
+        return f"{number_input(value.numerator, lang) or '—'} / {number_input(value.denominator, lang) or '—'}"
+    return number_input(value.numerator, lang)
+
+
+def item_rows(
+    report: Report,
+    *,
+    editable: bool,
+    only: int | None = None,
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    stale: bool = False,
+    previous_round: Round | None,
+) -> list[ItemRow]:
+    """One row per target of the report, with what is shown in (or instead of) its fields."""
+    lang = _lang()
+    typed = typed or {}
+    errors = errors or {}
+    values = Prefetch(
+        "values",
+        queryset=Value.objects.select_related("quantity").order_by("quantity__position", "pk"),
+    )
+    evidence = Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by"))
+    items = report.items.select_related("target__area", "reviewed_by").prefetch_related(
+        values, evidence
+    )
+    if only is not None:
+        items = items.filter(pk=only)
+    previous: dict[int, Item] = {}
+    if previous_round is not None:
+        earlier = Item.objects.filter(
+            report__round=previous_round, report__agency_id=report.agency_id
+        ).prefetch_related(values)
+        previous = {i.target_id: i for i in earlier}
+    rows = []
+    for item in items.order_by("position", "pk"):
+        before = previous.get(item.target_id)
+        before_values = {v.quantity_id: v for v in before.values.all()} if before else {}
+        value_rows = []
+        for value in item.values.all():
+            is_rate = value.quantity.unit == "percent"
+            key = f"v{value.pk}-"
+            numerator = typed.get(key + "numerator", number_input(value.numerator, lang))
+            denominator = typed.get(key + "denominator", number_input(value.denominator, lang))
+            try:
+                rate = _rate(read_number(numerator), read_number(denominator))
+            except ValueError:
+                rate = None
+            row = ValueRow(
+                value,
+                value.quantity,
+                is_rate,
+                numerator,
+                denominator,
+                rate if is_rate else None,
+                errors.get(key + "numerator", ""),
+                errors.get(key + "denominator", ""),
+                before_values.get(value.quantity_id),
+            )
+            if row.previous is not None:
+                row.previous_rate = row.previous.rate
+            if stale and (key + "numerator") in typed:
+                try:
+                    pair = (read_number(numerator), read_number(denominator) if is_rate else None)
+                except ValueError:
+                    pair = None
+                if pair != (value.numerator, value.denominator if is_rate else None):
+                    row.saved_now = _values_text(value, lang) or "—"
+            value_rows.append(row)
+        status_key = f"i{item.pk}-status"
+        row_editable = editable and not (
+            item.review == ReviewStatus.ACCEPTED and report.status == ReportStatus.RETURNED
+        )
+        status = typed.get(status_key, item.status) if row_editable else item.status
+        description = (
+            typed.get(f"i{item.pk}-description", item.description)
+            if row_editable
+            else item.description
+        )
+        item_row = ItemRow(
+            item,
+            value_rows,
+            status,
+            description,
+            row_editable,
+            status_error=errors.get(status_key, ""),
+            previous=before,
+            evidence=list(item.evidence.all()),
+        )
+        typed_progress = (status, description)
+        if stale and status_key in typed and typed_progress != (item.status, item.description):
+            saved = PROGRESS_LABELS.get(item.status, "—")
+            item_row.status_saved_now = (
+                f"{saved}: {item.description}" if item.description else str(saved)
+            )
+        rows.append(item_row)
+    return rows
+
+
+def _group_by_area(rows: list[ItemRow]) -> list[tuple[Area | None, list[ItemRow]]]:
+    groups: dict[int | None, tuple[Area | None, list[ItemRow]]] = {}
+    for row in rows:
+        area = row.item.target.area
+        groups.setdefault(area.pk if area else None, (area, []))[1].append(row)
+    return sorted(groups.values(), key=lambda g: (g[0] is None, g[0].position if g[0] else 0))
+
+
+_PAIR = re.compile(r"^(None|-?[\d.]+)/(None|-?[\d.]+)$")
+
+
+def _change_text(name: str, value: Any, lang: str) -> str:
+    """A history value for people: statuses by their label, counts the Vietnamese way."""
+    if value is None or value == "":
+        return "—"
+    if name == "status" and value in STATE_LABELS:
+        return str(STATE_LABELS[value])
+    text = str(value)
+    match = _PAIR.match(text)
+    if match:
+        parts = [
+            "—" if p == "None" else format_decimal(Decimal(p), places=None, lang=lang)
+            for p in match.groups()
+        ]
+        return parts[0] if parts[1] == "—" else " / ".join(parts)
+    head, _sep, rest = text.partition(" ")
+    for labels in (REVIEW_LABELS, PROGRESS_LABELS):
+        if head in labels:
+            return f"{labels[head]} {rest}".strip()
+    return text
+
+
+@dataclass
+class HistoryRow:
+    entry: AuditEntry
+    label: str
+    changes: list[tuple[str, str, str]]
+
+
+def history(report: Report) -> list[HistoryRow]:
+    lang = _lang()
+    entries = AuditEntry.objects.filter(
+        object_type="reporting.report", object_id=str(report.pk)
+    ).order_by("-at", "-id")
+    rows = []
+    for entry in entries:
+        changes = []
+        for name, before, after in entry.describe_changes():
+            label = FIELD_LABELS[name]() if name in FIELD_LABELS else name
+            if label.endswith(": progress"):  # "<target>…: progress", as save_report keys it
+                label = f"{label.removesuffix('progress')}{_('progress')}"
+            if name == "late":
+                before, after = (None, _("yes") if after else _("no"))
+            changes.append(
+                (label, _change_text(name, before, lang), _change_text(name, after, lang))
+            )
+        rows.append(HistoryRow(entry, str(ACTION_LABELS.get(entry.action, entry.action)), changes))
+    return rows
+
+
+def _render_report(
+    request: HttpRequest,
+    report: Report,
+    *,
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    version: int | None = None,
+    stale: actions.StaleReport | None = None,
+    review_errors: dict[int, str] | None = None,
+    review_typed: dict[int, str] | None = None,
+) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    can_edit = actions.can_edit(user, report)
+    can_review = actions.can_review(user, report) and report.status == ReportStatus.SUBMITTED
+    previous_round = report.round.previous()
+    rows = item_rows(
+        report,
+        editable=can_edit,
+        typed=typed,
+        errors=errors,
+        stale=stale is not None,
+        previous_round=previous_round,
+    )
+    for row in rows:
+        row.review_error = (review_errors or {}).get(row.item.pk, "")
+        row.review_comment = (review_typed or {}).get(row.item.pk, row.item.review_comment)
+    state = actions.state_on(report, today)
+    context = {
+        "report": report,
+        "round": report.round,
+        "plan": report.round.plan,
+        "state": state,
+        "state_label": STATE_LABELS.get(state, state),
+        "status_label": STATE_LABELS.get(report.status, report.status),
+        "groups": _group_by_area(rows),
+        "item_count": len(rows),
+        "returned_count": sum(1 for r in rows if r.item.review == ReviewStatus.RETURNED),
+        "can_edit": can_edit,
+        "can_submit": actions.can_submit(user, report),
+        "can_review": can_review,
+        "can_view_round": actions.can_follow_round(user, report.round),
+        "narrative": (typed or {}).get("narrative", report.narrative),
+        "version": version if version is not None else report.version,
+        "has_errors": bool(errors),
+        "stale": stale,
+        "statuses": TargetStatus.choices,
+        "previous_round": previous_round,
+        "history": history(report),
+        "export_formats": EXPORT_FORMATS,
+        "overdue": today > report.round.deadline and report.status in actions.EDITABLE,
+        "nav_active": "reports",
+    }
+    return render(request, "web/reporting/report.html", context)
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    if request.method != "POST":
+        return _render_report(request, report)
+    submit = "submit" in request.POST
+    if not actions.can_edit(request.user, report) or (
+        submit and not actions.can_submit(request.user, report)
+    ):
+        raise PermissionDenied
+    by = access.actor(request.user)
+    items = report.items.prefetch_related(
+        Prefetch("values", queryset=Value.objects.select_related("quantity"))
+    )
+    form = read_report(request.POST, items)
+    version = _int(request.POST.get("version"))
+    if form.errors:
+        return _render_report(
+            request, report, typed=form.typed, errors=form.errors, version=version
+        )
+    try:
+        saved, errors = actions.save_report(
+            report, by=by, version=version, narrative=form.narrative, items=form.items
+        )
+    except actions.StaleReport as stale:
+        report.refresh_from_db()
+        return _render_report(request, report, typed=form.typed, stale=stale)
+    if errors:
+        return _render_report(request, report, typed=form.typed, errors=errors, version=version)
+    if submit:
+        try:
+            submitted = actions.submit_report(saved, by=by)
+        except ValidationError as refusal:
+            messages.success(request, _("Your changes were saved."))
+            for message in refusal.messages:
+                messages.error(request, message)
+            return redirect("report_detail", pk=report.pk)
+        if submitted.late:
+            messages.warning(
+                request,
+                _("The report was submitted after the deadline (%(day)s) and is recorded as late.")
+                % {"day": submitted.round.deadline.strftime("%d/%m/%Y")},
+            )
+        else:
+            messages.success(request, _("The report was submitted to Home Affairs."))
+    else:
+        messages.success(request, _("Your changes were saved."))
+    return redirect("report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_review_item(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    report = _report(request, pk)
+    item = get_object_or_404(report.items.all(), pk=item_id)
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "return"):
+        return HttpResponseBadRequest("decision: accept or return")
+    comment = nfc(request.POST.get("comment", "")).strip()
+    try:
+        actions.review_item(
+            item, by=access.actor(request.user), accept=decision == "accept", comment=comment
+        )
+    except ValidationError as refusal:
+        if hasattr(refusal, "error_dict"):
+            message = " ".join(m for ms in refusal.message_dict.values() for m in ms)
+            return _render_report(
+                request,
+                report,
+                review_errors={item.pk: message},
+                review_typed={item.pk: comment},
+            )
+        for message in refusal.messages:
+            messages.error(request, message)
+    return redirect(reverse("report_detail", args=[report.pk]) + f"#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def report_accept_pending(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    try:
+        count = actions.accept_pending(report, by=access.actor(request.user))
+    except ValidationError as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(n)s targets were accepted.") % {"n": count})
+    return redirect("report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_finish_review(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    try:
+        report = actions.finish_review(report, by=access.actor(request.user))
+    except ValidationError as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
+        return redirect("report_detail", pk=report.pk)
+    if report.status == ReportStatus.ACCEPTED:
+        messages.success(request, _("The report was accepted."))
+    else:
+        messages.success(
+            request,
+            _("The report was returned to %(agency)s for corrections.") % {"agency": report.agency},
+        )
+    return redirect("report_detail", pk=report.pk)
+
+
+# --- evidence -----------------------------------------------------------------------------------
+
+
+def _evidence_block(request: HttpRequest, report: Report, item_id: int, error: str) -> HttpResponse:
+    rows = item_rows(
+        report,
+        editable=actions.can_edit(request.user, report),
+        only=item_id,
+        previous_round=report.round.previous(),
+    )
+    if not rows:
+        raise Http404
+    rows[0].evidence_error = error
+    return render(request, "web/reporting/_evidence.html", {"row": rows[0], "report": report})
+
+
+@login_required
+@require_POST
+def report_evidence_add(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    report = _report(request, pk)
+    item = get_object_or_404(report.items.select_related("target"), pk=item_id)
+    item.report = report
+    upload = request.FILES.get("file")
+    error = ""
+    if upload is None:
+        error = _("Choose a file to upload.")
+    else:
+        try:
+            actions.add_evidence(item, by=access.actor(request.user), upload=upload)
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+    if _is_htmx(request):
+        return _evidence_block(request, report, item.pk, error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("The file was attached."))
+    return redirect(reverse("report_detail", args=[report.pk]) + f"#item-{item.pk}")
+
+
+def _evidence(request: HttpRequest, pk: int) -> Evidence:
+    return get_object_or_404(
+        Evidence.objects.filter(item__report__in=access.reports_for(request.user)).select_related(
+            "item__report__round__plan", "item__report__agency", "item__target"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def report_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = _evidence(request, pk)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def report_evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = _evidence(request, pk)
+    report, item_id = evidence.item.report, evidence.item_id
+    actions.remove_evidence(evidence, by=access.actor(request.user))
+    if _is_htmx(request):
+        return _evidence_block(request, report, item_id, "")
+    messages.success(request, _("The file was removed."))
+    return redirect(reverse("report_detail", args=[report.pk]) + f"#item-{item_id}")
+
+
+# --- lists and rounds ---------------------------------------------------------------------------
+
+
+def _with_states(reports: QuerySet[Report], today: date) -> list[Report]:
+    found = list(reports)
+    for report in found:
+        report.state = actions.state_on(report, today)  # type: ignore[attr-defined]
+        report.state_label = STATE_LABELS.get(report.state, report.state)  # type: ignore[attr-defined]
+    return found
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    """Rounds of the province's plans (for those who follow them) and the person's reports."""
+    province = require_province(request)
+    who = access.access_for(request.user)
+    today = timezone.localdate()
+    plans = access.plans_for(request.user).filter(province=province)
+    plan_id = _int(request.GET.get("plan"))
+    follows_rounds = (
+        who.superuser or province.pk in who.province_wide or province.pk in who.appraiser_of
+    )
+    rounds: list[Round] = []
+    if follows_rounds:
+        query = Round.objects.filter(plan__in=plans).select_related("plan")
+        if plan_id:
+            query = query.filter(plan_id=plan_id)
+        rounds = list(
+            query.annotate(
+                report_count=Count("reports"),
+                accepted_count=Count("reports", filter=Q(reports__status=ReportStatus.ACCEPTED)),
+                submitted_count=Count("reports", filter=Q(reports__status=ReportStatus.SUBMITTED)),
+                returned_count=Count("reports", filter=Q(reports__status=ReportStatus.RETURNED)),
+                unsent_count=Count("reports", filter=Q(reports__submitted_at__isnull=True)),
+                late_count=Count("reports", filter=Q(reports__late=True)),
+            ).order_by("-deadline", "-pk")
+        )
+        for round_ in rounds:
+            round_.overdue = today > round_.deadline  # type: ignore[attr-defined]
+    visible = access.reports_for(request.user).select_related("round__plan", "agency")
+    if plan_id:
+        visible = visible.filter(round__plan_id=plan_id)
+    mine = _with_states(
+        visible.filter(agency_id__in=who.own_agencies).order_by("-round__deadline", "agency__name"),
+        today,
+    )
+    reviewable = visible.filter(status=ReportStatus.SUBMITTED, round__plan__province=province)
+    if not (who.superuser or province.pk in who.coordinator_of):
+        reviewable = reviewable.filter(agency_id__in=who.appraised_agencies)
+    to_review = _with_states(
+        reviewable.order_by("submitted_at") if follows_rounds else reviewable.none(), today
+    )
+    return render(
+        request,
+        "web/reporting/list.html",
+        {
+            "rounds": rounds,
+            "follows_rounds": follows_rounds,
+            "mine": mine,
+            "to_review": to_review,
+            "plans": plans.order_by("-year", "number"),
+            "plan_id": plan_id,
+            "can_open": access.can_manage_organisations(request.user, province.pk),
+            "today": today,
+            "nav_active": "reports",
+        },
+    )
+
+
+@login_required
+def round_open(request: HttpRequest) -> HttpResponse:
+    province = require_province(request)
+    if not access.can_manage_organisations(request.user, province.pk):
+        raise PermissionDenied
+    plans = access.plans_for(request.user).filter(province=province).order_by("-year", "number")
+    latest = plans.first()
+    initial = {"plan": _int(request.GET.get("plan")) or (latest.pk if latest else None)}
+    form = RoundForm(request.POST or None, plans=plans, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round_ = actions.open_round(
+                data["plan"],
+                by=access.actor(request.user),
+                kind=data["kind"],
+                number=(data.get("number") or 1) if data["kind"] == PeriodKind.QUARTER else 1,
+                deadline=data["deadline"],
+                starts_on=data.get("starts_on"),
+                ends_on=data.get("ends_on"),
+                title=nfc(data.get("title") or "").strip(),
+                remind_days_before=data["remind_days_before"],
+                remind_days_after=data.get("remind_days_after") or "",
+                notify=bool(data.get("notify")),
+            )
+        except ValidationError as refusal:
+            add_action_errors(form, refusal)
+        else:
+            messages.success(
+                request,
+                _("%(title)s is open: %(n)s agencies are asked to report.")
+                % {"title": round_.title, "n": round_.reports.count()},
+            )
+            return redirect("round_overview", pk=round_.pk)
+    return render(request, "web/reporting/open.html", {"form": form, "nav_active": "reports"})
+
+
+@dataclass
+class AgencyLine:
+    report: Report
+    state: str
+    item: Item
+    values: list[Value | None]
+    evidence: list[Evidence]
+
+
+@dataclass
+class TargetLine:
+    row: overview.TargetRow
+    lines: list[AgencyLine]
+    statuses: list[tuple[str, str, int]]  # status, label, count
+
+
+@login_required
+def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_object_or_404(
+        Round.objects.filter(plan__in=access.plans_for(request.user)).select_related(
+            "plan", "opened_by"
+        ),
+        pk=pk,
+    )
+    if not actions.can_follow_round(request.user, round_):
+        raise PermissionDenied
+    today = timezone.localdate()
+    reports: list[Report] = list(
+        access.reports_for(request.user)
+        .filter(round=round_)
+        .select_related("agency")
+        .annotate(evidence_count=Count("items__evidence"))
+        .order_by("agency__name")
+    )
+    view = overview.build(round_, today=today, reports=reports)
+    evidence: dict[int, list[Evidence]] = defaultdict(list)
+    for file in Evidence.objects.filter(item__report__in=[r.pk for r in reports]).order_by(
+        "uploaded_at"
+    ):
+        evidence[file.item_id].append(file)
+    areas = {a.pk: a for a in round_.plan.areas.all()}
+    groups: dict[int | None, list[TargetLine]] = defaultdict(list)
+    for row in view.targets:
+        by_report = [{report.pk: value for report, value in q.by_agency} for q in row.quantities]
+        lines = [
+            AgencyLine(
+                item.report,
+                view.states[item.report_id],
+                item,
+                [values.get(item.report_id) for values in by_report],
+                evidence.get(item.pk, []),
+            )
+            for item in row.items
+        ]
+        statuses = [
+            (status, str(label), row.statuses[status])
+            for status, label in TargetStatus.choices
+            if row.statuses.get(status)
+        ]
+        groups[row.target.area_id].append(TargetLine(row, lines, statuses))
+    area_groups = sorted(
+        ((areas.get(area_id) if area_id else None, lines) for area_id, lines in groups.items()),
+        key=lambda g: (g[0] is None, g[0].position if g[0] else 0),
+    )
+    for report in reports:
+        report.state = view.states[report.pk]  # type: ignore[attr-defined]
+        report.state_label = STATE_LABELS.get(report.state, report.state)  # type: ignore[attr-defined]
+    counts = [(state, STATE_LABELS[state], view.counts.get(state, 0)) for state in STATE_ORDER]
+    return render(
+        request,
+        "web/reporting/overview.html",
+        {
+            "round": round_,
+            "plan": round_.plan,
+            "reports": reports,
+            "counts": counts,
+            "area_groups": area_groups,
+            "light_labels": LIGHT_LABELS,
+            "state_labels": STATE_LABELS,
+            "export_formats": EXPORT_FORMATS,
+            "overdue": today > round_.deadline,
+            "can_review": access.access_for(request.user).superuser
+            or round_.plan.province_id in access.access_for(request.user).coordinator_of,
+            "nav_active": "reports",
+        },
+    )
