@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from parindex.lib.numbers import format_decimal
@@ -455,7 +455,11 @@ def report_accept_pending(request: HttpRequest, pk: int) -> HttpResponse:
         for message in refusal.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("%(n)s targets were accepted.") % {"n": count})
+        messages.success(
+            request,
+            ngettext("%(n)s target was accepted.", "%(n)s targets were accepted.", count)
+            % {"n": count},
+        )
     return redirect("report_detail", pk=report.pk)
 
 
@@ -652,7 +656,11 @@ def round_open(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(title)s is open: %(n)s agencies are asked to report.")
+                ngettext(
+                    "%(title)s is open: %(n)s agency is asked to report.",
+                    "%(title)s is open: %(n)s agencies are asked to report.",
+                    round_.reports.count(),
+                )
                 % {"title": round_.title, "n": round_.reports.count()},
             )
             return redirect("round_overview", pk=round_.pk)
