@@ -33,6 +33,9 @@ from django.test.utils import override_settings
 from parindex.orgs import actions
 from parindex.orgs.models import Organisation, OrgKind, Role, User
 
+# Reporting fixtures shared by the screen and API tests.
+pytest_plugins = ["tests.web.reporting_data"]
+
 # Subprocesses started by tests (the `parindex` command) read the environment, not settings.
 os.environ.setdefault("PARINDEX_PLAIN_STATIC", "1")
 

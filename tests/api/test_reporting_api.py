@@ -4,28 +4,22 @@ the same rules as the screens (can_edit, can_submit, can_review), and the overvi
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from datetime import date
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.test.utils import override_settings
 
 from parindex.orgs import actions as org_actions
 from parindex.orgs.models import AuditEntry, User
 from parindex.reporting import actions
 from parindex.reporting.models import Evidence, Report, ReportStatus, ReviewStatus, Round
-from tests.conftest import LaoCai
 from tests.web.reporting_data import (
     SmallPlan,
     fill,
     item_of,
-    make_plan,
-    open_quarter,
-    report_of,
     value_of,
 )
 
@@ -68,32 +62,6 @@ ApiFor = Callable[[User], Api]
 @pytest.fixture
 def api_for(db: None) -> ApiFor:
     return Api
-
-
-@pytest.fixture
-def small_plan(lao_cai: LaoCai) -> SmallPlan:
-    return make_plan(lao_cai.province, lao_cai.justice, lao_cai.office)
-
-
-@pytest.fixture
-def q4(small_plan: SmallPlan) -> Round:
-    return open_quarter(small_plan.plan, 4, date(small_plan.plan.year + 1, 1, 10))
-
-
-@pytest.fixture
-def justice_report(q4: Round, lao_cai: LaoCai) -> Report:
-    return report_of(q4, lao_cai.justice)
-
-
-@pytest.fixture
-def office_report(q4: Round, lao_cai: LaoCai) -> Report:
-    return report_of(q4, lao_cai.office)
-
-
-@pytest.fixture
-def media(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("evidence")):
-        yield
 
 
 def ok(response: Any, status: int = 200) -> Any:

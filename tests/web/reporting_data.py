@@ -9,16 +9,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from parindex.orgs.models import Organisation, User
 from parindex.plans.models import Area, Plan, Quantity, Responsibility, Target, TargetAgency
 from parindex.reporting import actions
 from parindex.reporting.models import Item, Report, Round, Value
+
+if TYPE_CHECKING:
+    from tests.conftest import LaoCai
 
 
 @dataclass(frozen=True)
@@ -125,3 +132,34 @@ def fill(
     saved, errors = actions.save_report(report, by=by, version=report.version, items=inputs)
     assert not errors, errors
     return saved
+
+
+# --- fixtures shared by the reporting screen and API tests (registered in tests/conftest.py) --
+
+
+@pytest.fixture
+def small_plan(lao_cai: LaoCai) -> SmallPlan:
+    return make_plan(lao_cai.province, lao_cai.justice, lao_cai.office)
+
+
+@pytest.fixture
+def q4(small_plan: SmallPlan) -> Round:
+    """This year's fourth quarter, due in the new year."""
+    return open_quarter(small_plan.plan, 4, date(small_plan.plan.year + 1, 1, 10))
+
+
+@pytest.fixture
+def justice_report(q4: Round, lao_cai: LaoCai) -> Report:
+    return report_of(q4, lao_cai.justice)
+
+
+@pytest.fixture
+def office_report(q4: Round, lao_cai: LaoCai) -> Report:
+    return report_of(q4, lao_cai.office)
+
+
+@pytest.fixture
+def media(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Evidence files of one test in a folder of their own."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("evidence")):
+        yield

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -32,7 +32,6 @@ from tests.web.reporting_data import (
     SmallPlan,
     fill,
     item_of,
-    make_plan,
     open_quarter,
     report_of,
     value_of,
@@ -46,34 +45,6 @@ HX = {"HX-Request": "true"}
 OVERVIEW_QUERIES = 14
 # Session, person, roles, province; plans, rounds with their counts, own and submitted reports.
 LIST_QUERIES = 10
-
-
-@pytest.fixture
-def small_plan(lao_cai: LaoCai) -> SmallPlan:
-    return make_plan(lao_cai.province, lao_cai.justice, lao_cai.office)
-
-
-@pytest.fixture
-def q4(small_plan: SmallPlan) -> Round:
-    """This year's fourth quarter, due in the new year."""
-    return open_quarter(small_plan.plan, 4, date(small_plan.plan.year + 1, 1, 10))
-
-
-@pytest.fixture
-def justice_report(q4: Round, lao_cai: LaoCai) -> Report:
-    return report_of(q4, lao_cai.justice)
-
-
-@pytest.fixture
-def office_report(q4: Round, lao_cai: LaoCai) -> Report:
-    return report_of(q4, lao_cai.office)
-
-
-@pytest.fixture
-def media(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Evidence files of one test in a folder of their own."""
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("evidence")):
-        yield
 
 
 def form_data(report: Report, **fields: str) -> dict[str, str]:
