@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from parindex.orgs import access
 from parindex.orgs.models import AuditEntry, Organisation, OrgKind, Role
+from parindex.reporting.actions import state_on
+from parindex.reporting.models import Round
 from parindex.web.views.common import current_province
 
 
@@ -33,6 +35,30 @@ def home(request: HttpRequest) -> HttpResponse:
     context["appraised"] = Organisation.objects.filter(pk__in=who.appraised_agencies).order_by(
         "name"
     )
+    reports = access.reports_for(request.user).select_related("round", "agency")
+    context["my_reports"] = [
+        (report, state_on(report, today))
+        for report in reports.filter(
+            agency_id__in=who.own_agencies, round__closed_at__isnull=True
+        ).order_by("-round__starts_on", "agency__name")[:6]
+    ]
+    if who.province_wide or who.superuser:
+        latest = (
+            Round.objects.filter(plan__in=access.plans_for(request.user))
+            .order_by("-starts_on", "-pk")
+            .first()
+        )
+        if latest is not None:
+            states: dict[str, int] = {}
+            for report in (
+                reports.filter(round=latest)
+                .select_related(None)
+                .only("status", "late", "submitted_at", "round_id")
+            ):
+                report.round = latest
+                state = state_on(report, today)
+                states[state] = states.get(state, 0) + 1
+            context["latest_round"] = (latest, sorted(states.items()), sum(states.values()))
     if who.coordinator_of or who.superuser:
         entries = AuditEntry.objects.select_related("actor")
         if not who.superuser:
