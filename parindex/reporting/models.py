@@ -110,6 +110,18 @@ class Report(models.Model):
         return f"{self.round} · {self.agency}"
 
 
+# A report's state as people see it: its status, or "late"/"missing" once the deadline passed
+# (see actions.state_on). One set of labels for every screen that shows it.
+STATE_LABELS = {
+    "draft": _("Draft"),
+    "submitted": _("Submitted"),
+    "returned": _("Returned"),
+    "accepted": _("Accepted"),
+    "late": _("Late"),
+    "missing": _("Missing"),
+}
+
+
 class TargetStatus(models.TextChoices):
     DONE = "done", _("Done")
     ON_TRACK = "on_track", _("On track")

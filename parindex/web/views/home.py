@@ -9,7 +9,7 @@ from django.utils import timezone
 from parindex.orgs import access
 from parindex.orgs.models import AuditEntry, Organisation, OrgKind, Role
 from parindex.reporting.actions import state_on
-from parindex.reporting.models import Round
+from parindex.reporting.models import STATE_LABELS, Round
 from parindex.web.views.common import current_province
 
 
@@ -36,12 +36,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "name"
     )
     reports = access.reports_for(request.user).select_related("round", "agency")
-    context["my_reports"] = [
-        (report, state_on(report, today))
-        for report in reports.filter(
-            agency_id__in=who.own_agencies, round__closed_at__isnull=True
-        ).order_by("-round__starts_on", "agency__name")[:6]
-    ]
+    open_reports = reports.filter(agency_id__in=who.own_agencies, round__closed_at__isnull=True)
+    my_reports = []
+    for report in open_reports.order_by("-round__starts_on", "agency__name")[:6]:
+        state = state_on(report, today)
+        my_reports.append((report, state, STATE_LABELS[state]))
+    context["my_reports"] = my_reports
     if who.province_wide or who.superuser:
         latest = (
             Round.objects.filter(plan__in=access.plans_for(request.user))
@@ -58,7 +58,8 @@ def home(request: HttpRequest) -> HttpResponse:
                 report.round = latest
                 state = state_on(report, today)
                 states[state] = states.get(state, 0) + 1
-            context["latest_round"] = (latest, sorted(states.items()), sum(states.values()))
+            labelled = [(state, STATE_LABELS[state], n) for state, n in sorted(states.items())]
+            context["latest_round"] = (latest, labelled, sum(states.values()))
     if who.coordinator_of or who.superuser:
         entries = AuditEntry.objects.select_related("actor")
         if not who.superuser:

@@ -33,6 +33,7 @@ from parindex.orgs.models import AuditEntry
 from parindex.plans.models import Area, Quantity
 from parindex.reporting import actions, overview
 from parindex.reporting.models import (
+    STATE_LABELS,
     Evidence,
     Item,
     PeriodKind,
@@ -46,14 +47,6 @@ from parindex.reporting.models import (
 from parindex.web.reporting_forms import RoundForm, number_input, read_number, read_report
 from parindex.web.views.common import add_action_errors, require_province
 
-STATE_LABELS = {
-    "draft": gettext_lazy("Draft"),
-    "submitted": gettext_lazy("Submitted"),
-    "returned": gettext_lazy("Returned"),
-    "accepted": gettext_lazy("Accepted"),
-    "late": gettext_lazy("Late"),
-    "missing": gettext_lazy("Missing"),
-}
 STATE_ORDER = ["submitted", "late", "missing", "accepted", "returned", "draft"]
 REVIEW_LABELS = dict(ReviewStatus.choices)
 PROGRESS_LABELS = dict(TargetStatus.choices)
