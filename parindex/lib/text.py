@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"})
@@ -26,3 +27,16 @@ def fold(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFD", clean(text).lower().replace("đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class _Lenient(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def fill(template: str, params: Mapping[str, object]) -> str:
+    """`template % params`, with a parameter the message does not get left blank, not a crash.
+
+    Findings stored by one version can be worded by a later one whose sentence names more.
+    """
+    return template % _Lenient(params)

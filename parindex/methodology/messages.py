@@ -6,11 +6,14 @@ each kind gets its sentence, shared by the web UI, the API and the command line.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parindex.methodology.tree import Problem, Severity
+from parindex.lib.text import fill
+from parindex.methodology.tree import Problem
 
 TEMPLATES: dict[str, Promise] = {
     "duplicate_code": gettext_lazy("Code %(where)s appears more than once."),
@@ -58,30 +61,16 @@ TEMPLATES: dict[str, Promise] = {
 }
 
 
-class _Params(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
 def describe(p: Problem) -> str:
     """One sentence, prefixed with the line (or row) it was found on."""
-    params = _Params(p.params)
-    params["where"] = p.where
+    params = {**dict(p.params), "where": p.where}
     template = TEMPLATES.get(p.kind)
     if template is not None:
-        text = str(template) % params
+        text = fill(str(template), params)
     else:
         from parindex.methodology.validation import KINDS
 
-        text = KINDS.get(p.kind, p.kind).format_map(params | {"line": p.line or ""})
+        text = KINDS.get(p.kind, p.kind).format_map(defaultdict(str, params, line=p.line or ""))
     if p.line:
         text = _("Line %(line)s: %(text)s") % {"line": p.line, "text": text}
     return text
-
-
-def severity_label(severity: Severity) -> str:
-    return {
-        Severity.ERROR: _("Error"),
-        Severity.GAP: _("To complete"),
-        Severity.WARNING: _("Warning"),
-    }[severity]

@@ -8,6 +8,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parindex.lib.text import fill
+
 TEMPLATES: dict[str, Promise] = {
     "empty_document": gettext_lazy("The document is empty."),
     "not_a_plan": gettext_lazy(
@@ -47,19 +49,14 @@ TEMPLATES: dict[str, Promise] = {
 }
 
 
-class _Params(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
 def describe_warning(warning: dict[str, Any]) -> str:
     """ "Line 12: …" for a stored warning ({"line", "kind", "params"})."""
-    params = _Params(warning.get("params") or {})
+    params = warning.get("params") or {}
     template = TEMPLATES.get(warning.get("kind", ""))
     text = (
-        str(template) % params if template is not None else f"{warning.get('kind')}: {dict(params)}"
+        fill(str(template), params) if template is not None else f"{warning.get('kind')}: {params}"
     )
     line = warning.get("line")
-    return (
-        _("Line %(line)s: %(text)s") % {"line": line, "text": text} if line and line > 1 else text
-    )
+    if line and line > 1:
+        return _("Line %(line)s: %(text)s") % {"line": line, "text": text}
+    return text
