@@ -15,6 +15,22 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# What XML 1.0 cannot hold (C0 controls but tab, line feed and carriage return; U+FFFE, U+FFFF;
+# lone surrogates): DOCX and XLSX files are XML, so such a character makes them unwritable.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """The text without the characters XML forbids; everything else is kept as it is."""
+    return _XML_FORBIDDEN.sub("", text)
+
+
+def clean_input(text: str) -> str:
+    """Free text as it is stored: NFC, without the characters XML forbids. Line breaks, tabs
+    and spacing are the writer's own and stay."""
+    return xml_safe(nfc(text))
+
+
 def clean(text: str) -> str:
     """NFC, straight quotes, and runs of any kind of space folded to one plain space."""
     return _SPACES.sub(" ", nfc(text).translate(_QUOTES)).strip()
