@@ -15,6 +15,7 @@ from parindex.methodology.tree import (
     Scoring,
     Unit,
 )
+from parindex.orgs.dbstats import refresh_statistics
 
 
 def code_key(code: str) -> tuple[int, ...]:
@@ -86,7 +87,7 @@ def write_nodes(framework: Framework, spec: FrameworkSpec) -> None:
             position=position * 10,
         )
         created[node_spec.code] = node
-    Band.objects.bulk_create(
+    bands = Band.objects.bulk_create(
         Band(
             node=created[node_spec.code],
             label=band.label,
@@ -100,6 +101,7 @@ def write_nodes(framework: Framework, spec: FrameworkSpec) -> None:
         for node_spec in ordered
         for index, band in enumerate(node_spec.bands, start=1)
     )
+    refresh_statistics({Node: len(created), Band: len(bands)})
 
 
 def renumber(framework: Framework) -> None:

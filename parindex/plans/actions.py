@@ -23,6 +23,7 @@ from parindex.lib.text import clean
 from parindex.methodology.models import Framework, FrameworkStatus, Node
 from parindex.orgs import access
 from parindex.orgs.audit import record
+from parindex.orgs.dbstats import refresh_statistics
 from parindex.orgs.models import AGENCY_KINDS, Organisation, User
 from parindex.plans import matching
 from parindex.plans.models import (
@@ -450,6 +451,14 @@ def approve_import(staged: PlanImport, *, by: User | None) -> Plan:
             )
     for position, duty in enumerate(duties):
         _create_duty(plan, duty, mapping, position)
+    # Rounds opened next join these rows to every report's values.
+    refresh_statistics(
+        {
+            Target: plan.targets.count(),
+            TargetAgency: TargetAgency.objects.filter(target__plan=plan).count(),
+            Quantity: Quantity.objects.filter(target__plan=plan).count(),
+        }
+    )
     staged.status = ImportStatus.APPROVED
     staged.save(update_fields=["status", "updated_at"])
     record(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from parindex.orgs import access
 from parindex.orgs.audit import record
+from parindex.orgs.dbstats import refresh_statistics
 from parindex.orgs.models import Role, RoleAssignment, User
 from parindex.plans.models import Plan, Responsibility, TargetAgency
 from parindex.reporting.models import (
@@ -153,11 +154,13 @@ def open_round(
     for target_id, quantity_id in plan.targets.values_list("pk", "quantities__pk"):
         if quantity_id is not None:
             quantities.setdefault(target_id, []).append(quantity_id)
-    Value.objects.bulk_create(
+    values = Value.objects.bulk_create(
         Value(item=item, quantity_id=quantity_id)
         for item in items
         for quantity_id in quantities.get(item.target_id, [])
     )
+    # The reports are read back at once (by the demo, by a province's first saves).
+    refresh_statistics({Report: len(reports), Item: len(items), Value: len(values)})
     record(
         by,
         "reporting.round.open",

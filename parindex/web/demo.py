@@ -22,8 +22,9 @@ from parindex.methodology import actions as criteria_actions
 from parindex.methodology.importing import read_tree
 from parindex.methodology.models import Framework
 from parindex.orgs import actions
+from parindex.orgs.dbstats import refresh_statistics
 from parindex.orgs.demo_data import OrgsDocument, load_bundled
-from parindex.orgs.models import Organisation, OrgKind, Role, User
+from parindex.orgs.models import Organisation, OrgKind, Role, RoleAssignment, User
 from parindex.plans import actions as plan_actions
 from parindex.plans.models import Comparator, Plan, Quantity, QuantityUnit
 from parindex.reporting import actions as reporting_actions
@@ -99,6 +100,13 @@ def load_demo() -> list[DemoPerson]:
     provinces = _load_orgs(load_bundled())
     _load_criteria(provinces)
     _load_people(provinces[DEMO_PROVINCE])
+    refresh_statistics(
+        {
+            Organisation: Organisation.objects.count(),
+            User: User.objects.count(),
+            RoleAssignment: RoleAssignment.objects.count(),
+        }
+    )
     plan = _load_plan(provinces[DEMO_PROVINCE])
     _load_rounds(plan)
     return list(PEOPLE)
