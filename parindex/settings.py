@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "parindex.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "parindex.web.middleware.LanguageMiddleware",
@@ -142,9 +143,28 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Production serves over HTTPS only (README, "Production"): PARINDEX_HTTPS=true redirects plain
+# HTTP, sends HSTS and marks cookies secure. Behind a proxy that terminates TLS, it must set
+# X-Forwarded-Proto and PARINDEX_BEHIND_PROXY=true makes Django trust that header.
+HTTPS = env_bool("PARINDEX_HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("PARINDEX_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PARINDEX_HSTS_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("PARINDEX_HSTS_PRELOAD", HTTPS)
+if env_bool("PARINDEX_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("PARINDEX_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("PARINDEX_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+# Scripts, styles, fonts and images from this server only; no inline script or style, no
+# plugins, no framing. Chart.js and htmx are vendored; data: URLs are the favicon and charts.
+PARINDEX_CSP = os.environ.get(
+    "PARINDEX_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

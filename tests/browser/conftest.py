@@ -95,6 +95,14 @@ def page(
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     page = context.new_page()
+    # A script, style or handler the Content-Security-Policy blocked is a broken page.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     reports = request.node.stash.get(_reports, {})
     if any(report.failed for report in reports.values()):
@@ -105,6 +113,7 @@ def page(
         except Exception as error:  # the page may be gone; the test failure is what matters
             print(f"no screenshot for {request.node.nodeid}: {error}")
     context.close()
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
 
 
 @pytest.fixture
