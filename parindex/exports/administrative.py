@@ -17,6 +17,7 @@ The decree's Appendix I fixes the layout this module writes:
   signer's authority and name in bold on the right.
 
 The text is Vietnamese whatever the interface language: such a document is written in Vietnamese.
+Every run of text is written through `exports.cells.docx_text` (NFC, no characters XML forbids).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
+from parindex.exports import cells
 from parindex.orgs.models import Organisation, OrgKind
 
 FONT = "Times New Roman"
@@ -244,16 +246,16 @@ class AdministrativeDocument:
     def heading(self, text: str) -> None:
         """A section heading ("I. ...", "1. ..."): bold, indented as the body is."""
         paragraph = self._body_paragraph()
-        paragraph.add_run(nfc(text)).bold = True
+        paragraph.add_run(cells.docx_text(text)).bold = True
         paragraph.paragraph_format.keep_with_next = True
 
     def paragraph(self, text: str = "", *, label: str = "", italic: bool = False) -> None:
         """A body paragraph; `label` is written in bold before the text."""
         paragraph = self._body_paragraph()
         if label:
-            paragraph.add_run(nfc(label)).bold = True
+            paragraph.add_run(cells.docx_text(label)).bold = True
         if text:
-            paragraph.add_run(nfc(text)).italic = italic or None
+            paragraph.add_run(cells.docx_text(text)).italic = italic or None
 
     def _body_paragraph(self) -> Any:
         paragraph = self.doc.add_paragraph()
@@ -279,7 +281,7 @@ class AdministrativeDocument:
             paragraph = left.add_paragraph()
             paragraph.paragraph_format.space_after = Pt(0)
             paragraph.paragraph_format.line_spacing = 1.0
-            paragraph.add_run(nfc(recipient)).font.size = Pt(11)
+            paragraph.add_run(cells.docx_text(recipient)).font.size = Pt(11)
         for index, text in enumerate(self.issuer.signer_lines):
             paragraph = right.paragraphs[0] if index == 0 else right.add_paragraph()
             _line(paragraph, text, size=14, bold=True)
@@ -319,7 +321,7 @@ def _line(
     form = paragraph.paragraph_format
     form.space_after = Pt(0)
     form.line_spacing = 1.0
-    run = paragraph.add_run(nfc(text))
+    run = paragraph.add_run(cells.docx_text(text))
     run.font.size = Pt(size)
     run.bold = bold or None
     run.italic = italic or None

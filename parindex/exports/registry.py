@@ -9,6 +9,9 @@ which returns the file's bytes itself. Either way the exporter's functions fetch
 `orgs.access` (`reports_for(user)`, `plans_for(user)`, ...) and raise `ExportError` for a missing
 or bad parameter or for anything the person may not see ("not found"), so nothing else decides
 what an export contains.
+
+Every cell and run of text is written through `exports.cells`: text is never a formula, CSV text
+that could start one is neutralised, and characters XML forbids never reach a file.
 """
 
 from __future__ import annotations
@@ -18,17 +21,17 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from docx import Document
 from docx.shared import Pt
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
-from parindex.lib.numbers import format_decimal
+from parindex.exports import cells
+from parindex.exports.cells import Cell as Cell  # exporters mark coloured cells with it
 from parindex.orgs.access import Access, AnyUser
 from parindex.orgs.models import User
 
@@ -44,15 +47,6 @@ class Sheet:
     title: str
     columns: Sequence[str]
     rows: Iterable[Sequence[Any]]
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A value shown on a coloured background (RRGGBB) in XLSX, e.g. a traffic light; CSV and
-    DOCX show the value alone."""
-
-    value: Any
-    fill: str = ""
 
 
 Builder = Callable[[AnyUser, dict[str, str]], list[Sheet]]
@@ -142,20 +136,6 @@ def render(name: str, fmt: str, *, user: AnyUser, params: dict[str, str] | None 
     return Rendered(content, FORMATS[fmt], f"{stem}-{stamp}.{fmt}")
 
 
-def _cell_text(value: Any) -> str:
-    if isinstance(value, Cell):
-        return _cell_text(value.value)
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format_decimal(value, places=None)
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
 def _csv(title: str, sheets: list[Sheet]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -163,10 +143,10 @@ def _csv(title: str, sheets: list[Sheet]) -> bytes:
         if len(sheets) > 1:
             if index:
                 writer.writerow([])
-            writer.writerow([sheet.title])
-        writer.writerow(sheet.columns)
+            writer.writerow(cells.csv_row([sheet.title]))
+        writer.writerow(cells.csv_row(sheet.columns))
         for row in sheet.rows:
-            writer.writerow([_cell_text(v) if not isinstance(v, int | str) else v for v in row])
+            writer.writerow(cells.csv_row(row))
     # A byte-order mark so that Excel opens Vietnamese CSV as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -175,41 +155,20 @@ def _xlsx(title: str, sheets: list[Sheet]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for sheet in sheets:
-        ws = workbook.create_sheet(_sheet_name(sheet.title))
-        ws.append(list(sheet.columns))
-        for cell in ws[1]:
+        ws = workbook.create_sheet(cells.sheet_title(sheet.title))
+        for cell in cells.append(ws, list(sheet.columns)):
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         widths = [len(str(c)) for c in sheet.columns]
         for row in sheet.rows:
-            values = [_xlsx_value(v.value if isinstance(v, Cell) else v) for v in row]
-            ws.append(values)
-            for i, v in enumerate(values):
-                widths[i] = max(widths[i], min(len(str(v or "")), 60))
-            for i, v in enumerate(row):
-                if isinstance(v, Cell) and v.fill:
-                    ws.cell(row=ws.max_row, column=i + 1).fill = PatternFill(
-                        "solid", start_color=v.fill, end_color=v.fill
-                    )
+            for i, cell in enumerate(cells.append(ws, list(row))):
+                widths[i] = max(widths[i], min(len(str(cell.value or "")), 60))
         for i, width in enumerate(widths):
-            ws.column_dimensions[ws.cell(row=1, column=i + 1).column_letter].width = width + 2
+            ws.column_dimensions[get_column_letter(i + 1)].width = width + 2
         ws.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-def _sheet_name(title: str) -> str:
-    """Excel refuses []:*?/\\ in sheet names and more than 31 characters."""
-    return (re.sub(r"[\[\]:*?/\\]", "-", title)[:31]).strip() or "Sheet"
-
-
-def _xlsx_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
-    if isinstance(value, Decimal | int | float | date) or value is None:
-        return value
-    return str(value)
 
 
 def _docx(title: str, sheets: list[Sheet]) -> bytes:
@@ -217,21 +176,21 @@ def _docx(title: str, sheets: list[Sheet]) -> bytes:
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(12)
-    document.add_heading(title, level=1)
+    document.add_heading(cells.docx_text(title), level=1)
     for sheet in sheets:
         if len(sheets) > 1:
-            document.add_heading(sheet.title, level=2)
+            document.add_heading(cells.docx_text(sheet.title), level=2)
         rows = list(sheet.rows)
         table = document.add_table(rows=1, cols=len(sheet.columns))
         table.style = "Table Grid"
         for cell, heading in zip(table.rows[0].cells, sheet.columns, strict=True):
-            cell.text = str(heading)
+            cell.text = cells.docx_text(heading)
             for run in cell.paragraphs[0].runs:
                 run.bold = True
         for row in rows:
-            cells = table.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
-                cell.text = _cell_text(value)
+            row_cells = table.add_row().cells
+            for cell, value in zip(row_cells, row, strict=True):
+                cell.text = cells.docx_text(value)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

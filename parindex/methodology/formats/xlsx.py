@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from parindex.exports import cells
 from parindex.lib.text import fold
 from parindex.methodology.formats.common import (
     FORMAT,
@@ -165,8 +166,8 @@ def export_xlsx(spec: FrameworkSpec) -> bytes:
     ws = workbook.active
     ws.title = CRITERIA_SHEET
     wrap = Alignment(wrap_text=True, vertical="top")
-    ws.append([spec.name])
-    ws["A1"].font = Font(bold=True, size=14)
+    # Every row goes through exports.cells: a name such as "=1+1" is text, never a formula.
+    cells.append(ws, [spec.name])[0].font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
     decision = " ".join(
         part
@@ -177,17 +178,16 @@ def export_xlsx(spec: FrameworkSpec) -> bytes:
         )
         if part
     )
-    ws.append([decision])
-    ws["A2"].font = Font(italic=True)
-    ws.append(HEADER)
+    cells.append(ws, [decision])[0].font = Font(italic=True)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     bounds_fill = PatternFill("solid", fgColor="F2F2F2")
-    for column, cell in enumerate(ws[3], start=1):
+    for column, cell in enumerate(cells.append(ws, HEADER), start=1):
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.fill = bounds_fill if column > 7 else header_fill
     for node in spec.nodes:
-        ws.append(
+        row = cells.append(
+            ws,
             [
                 node.code,
                 node.name,
@@ -196,9 +196,8 @@ def export_xlsx(spec: FrameworkSpec) -> bytes:
                 SCORING_LABELS[node.scoring] or None,
                 UNIT_LABELS[node.unit] or None,
                 node.note or None,
-            ]
+            ],
         )
-        row = ws[ws.max_row]
         row[0].number_format = "@"  # "1.10" must stay text, not become the number 1.1
         for cell in row:
             cell.alignment = wrap
@@ -207,7 +206,8 @@ def export_xlsx(spec: FrameworkSpec) -> bytes:
             for cell in row:
                 cell.font = Font(bold=True)
         for band in node.bands:
-            ws.append(
+            band_row = cells.append(
+                ws,
                 [
                     None,
                     band.label,
@@ -220,9 +220,8 @@ def export_xlsx(spec: FrameworkSpec) -> bytes:
                     None if band.lower is None else (_YES if band.lower_inclusive else _NO),
                     band.upper,
                     None if band.upper is None else (_YES if band.upper_inclusive else _NO),
-                ]
+                ],
             )
-            band_row = ws[ws.max_row]
             band_row[1].alignment = Alignment(wrap_text=True, vertical="top", indent=node.depth)
             band_row[1].font = Font(italic=True)
     for column, width in enumerate(_WIDTHS, start=1):
@@ -254,13 +253,12 @@ def _write_info(ws: Any, spec: FrameworkSpec) -> None:
     }
     for label, key in INFO_LABELS.items():
         value = values[key]
-        ws.append([label, None if value == "" else value])
-        cell = ws.cell(row=ws.max_row, column=2)
+        label_cell, cell = cells.append(ws, [label, None if value == "" else value])
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if key == "decision_date":
             cell.number_format = "DD/MM/YYYY"
         elif isinstance(value, str):
             cell.number_format = "@"
-        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+        label_cell.font = Font(bold=True)
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 90
