@@ -24,6 +24,7 @@ from parindex.lib.numbers import NumberFormatError, parse_decimal
 from parindex.lib.text import nfc
 from parindex.orgs import access
 from parindex.reporting import actions, overview
+from parindex.reporting.downloads import evidence_response
 from parindex.reporting.models import (
     Evidence,
     Item,
@@ -593,13 +594,7 @@ def _visible_evidence(request: HttpRequest, evidence_id: int) -> Evidence:
 
 @router.get("/evidence/{int:evidence_id}", summary="Download an evidence file")
 def download_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
-    evidence = _visible_evidence(request, evidence_id)
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.name,
-        content_type=evidence.content_type,
-    )
+    return evidence_response(_visible_evidence(request, evidence_id))
 
 
 @router.delete(

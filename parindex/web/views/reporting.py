@@ -32,6 +32,7 @@ from parindex.orgs import access
 from parindex.orgs.models import AuditEntry
 from parindex.plans.models import Area, Quantity
 from parindex.reporting import actions, overview
+from parindex.reporting.downloads import evidence_response
 from parindex.reporting.models import (
     STATE_LABELS,
     Evidence,
@@ -527,15 +528,7 @@ def _evidence(request: HttpRequest, pk: int) -> Evidence:
 
 @login_required
 def report_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    evidence = _evidence(request, pk)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_response(_evidence(request, pk))
 
 
 @login_required
