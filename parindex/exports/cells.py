@@ -19,6 +19,7 @@ No Django here: the criteria-tree workbook (a pure core) writes its cells throug
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -98,6 +99,8 @@ def xlsx_value(value: Any) -> Any:
     """What a cell holds: a number, a date, a time, None, or safe text."""
     if isinstance(value, Cell):
         return xlsx_value(value.value)
+    if isinstance(value, Decimal | float) and not math.isfinite(value):
+        return shown(value)  # Excel has no NaN nor infinity: a file holding one is "damaged"
     if value is None or isinstance(value, bool | int | float | Decimal):
         return value
     if isinstance(value, datetime):

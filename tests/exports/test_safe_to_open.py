@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
-from parindex.exports import registry
+from parindex.exports import cells, registry
 from parindex.exports.registry import Exporter, Sheet, render
 from parindex.lib.text import xml_safe
 from parindex.methodology.formats.xlsx import export_xlsx, parse_xlsx
@@ -255,6 +256,35 @@ def test_xlsx_keeps_numbers_numeric_and_dates_dated_and_text_text(
     assert [c.data_type for c in first] == ["s", "n", "n", "d"]
     assert [c.value for c in first] == ['=HYPERLINK("http://x")', -3, -2.5, datetime(2020, 6, 11)]
     assert [c.value for c in second] == ["-2+3", 0, 1234.5, datetime(2020, 6, 11, 8, 30)]
+
+
+@pytest.mark.parametrize("write_only", [False, True], ids=["normal", "write-only"])
+def test_a_workbook_written_row_by_row_keeps_text_as_text(write_only: bool) -> None:
+    """Large exports may stream rows through a write-only sheet: the same cells come out."""
+    book = Workbook(write_only=write_only)
+    sheet = book.create_sheet("Dữ liệu") if write_only else book.active
+    cells.append(sheet, ["=1+1", "#N/A", "a\x07b", -3, Decimal("2.5"), date(2020, 6, 11)])
+    out = io.BytesIO()
+    book.save(out)
+    written = [(c.value, c.data_type) for c in _all_cells(out.getvalue())]
+    assert written == [
+        ("=1+1", "s"),
+        ("#N/A", "s"),  # text, not Excel's error value
+        ("ab", "s"),
+        (-3, "n"),
+        (2.5, "n"),
+        (datetime(2020, 6, 11), "d"),
+    ]
+
+
+def test_a_number_excel_cannot_hold_is_written_as_text_not_as_a_damaged_file() -> None:
+    book = Workbook()
+    for value in (Decimal("NaN"), Decimal("-Infinity"), float("inf")):
+        cells.append(book.active, [value])
+    out = io.BytesIO()
+    book.save(out)
+    written = [c.value for c in _all_cells(out.getvalue())]
+    assert written == ["NaN", "-Infinity", "inf"]
 
 
 def test_a_criteria_tree_with_formula_like_text_exports_as_text_and_reads_back_the_same() -> None:
