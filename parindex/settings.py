@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "parindex.plans",
     "parindex.reporting",
     "parindex.exports",
+    "parindex.scoring",
     "parindex.api",
 ]
 

@@ -1,0 +1,1 @@
+"""Scoring criteria trees: the pure engine (`engine`) and the `parindex assessment` command."""
