@@ -442,7 +442,8 @@ def _check_number(code: str, value: Decimal) -> InputProblem | None:
     if not value.is_finite():
         return _problem(code, "not_a_number", value=value)
     if abs(value) >= MAX_INPUT or len(value.as_tuple().digits) > _MAX_DIGITS:
-        return _problem(code, "too_large", value=value)
+        text = str(value)
+        return _problem(code, "too_large", value=text if len(text) <= 24 else f"{value:.6E}")
     if value < 0:
         return _problem(code, "negative", value=plain(value))
     return None
@@ -638,7 +639,9 @@ def _read_number(code: str, value: object) -> Decimal | InputProblem:
     if isinstance(value, bool):
         shown = "true" if value else "false"  # as JSON writes it
     else:
-        shown = f"“{value}”" if isinstance(value, str) else str(value)
+        shown = str(value)
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        shown = f"“{shown}”" if isinstance(value, str) else shown
     if isinstance(value, str) and value.strip().startswith("="):
         return _problem(code, "formula", value=shown)
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):

@@ -72,6 +72,9 @@ class Command(BaseCommand):
         result = score(tree, inputs)
         problems += result.problems
         if problems:
+            # In the tree's reading order; codes the tree does not have come last.
+            order = {code: i for i, code in enumerate(tree.codes)}
+            problems.sort(key=lambda p: order.get(p.code, len(order)))
             for p in problems:
                 self.stderr.write(f"error: {p.message}")
             raise self._fail(f"{options['inputs']}: {len(problems)} unusable input(s)")
