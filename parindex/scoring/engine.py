@@ -189,15 +189,21 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class NodeScore:
-    """The score of one node. `points` is exact; `value` the measured rate or count, if any."""
+    """The score of one node. `points` is exact; `value` the measured rate or count, if any.
+
+    `trace` says how the points came about ("93.5% is within (90%, 100%]", "missing"); it is
+    worded only when read, so scoring many units costs no text.
+    """
 
     code: str
     points: Decimal
     max: Decimal
     band: BandSpec | None
-    trace: str
     outcome: Outcome
-    value: Decimal | None = None
+    value: Decimal | None = None  # the rate in percent, or the count
+    unit: Unit = Unit.NONE
+    ratio: tuple[Decimal, Decimal] | None = None  # numerator, denominator as entered
+    problem: InputProblem | None = None
 
     @property
     def is_leaf(self) -> bool:
@@ -207,6 +213,37 @@ class NodeScore:
     def lost(self) -> Decimal:
         """Points lost against the maximum."""
         return self.max - self.points
+
+    @property
+    def trace(self) -> str:
+        outcome = self.outcome
+        if outcome == Outcome.SUM:
+            return "sum of its parts"
+        if outcome == Outcome.MISSING:
+            return "missing"
+        if outcome == Outcome.INVALID:
+            return self.problem.message if self.problem is not None else "unusable input"
+        if outcome == Outcome.GIVEN:
+            return f"{plain(self.points)} points given"
+        how = f"{plain(self.ratio[0])}/{plain(self.ratio[1])} = " if self.ratio else ""
+        if outcome == Outcome.RATE and self.value is not None:
+            with localcontext(_SUM_CONTEXT):
+                uncapped = (
+                    _RATE_CONTEXT.divide(self.max * self.ratio[0], self.ratio[1])
+                    if self.ratio
+                    else self.max * self.value / _HUNDRED
+                )
+            text = f"{how}{_shown(self.value, Unit.PERCENT)} × {plain(self.max)} = "
+            text += _shown(uncapped, Unit.NONE)
+            if uncapped > self.points:
+                text += f", capped at the maximum {plain(self.max)}"
+            return text
+        if self.band is not None and self.value is not None:
+            shown = _shown(self.value, self.unit)
+            return f"{how}{shown} is within {_interval(self.band, self.unit)}"
+        if self.band is not None:
+            return f"“{self.band.label}” chosen"
+        return ""
 
 
 @dataclass(frozen=True)
@@ -264,6 +301,8 @@ class _Leaf:
     unit: Unit
     method: Method
     bands: tuple[BandSpec, ...]
+    ranges: tuple[BandSpec, ...]  # the bands with a numeric range, in order
+    percent: bool  # the value is a rate in percent (percent ranges, proportional)
     # Categorical choice keys: exact after spacing and case; then folded (no tone marks) when
     # that still names one band.
     by_label: Mapping[str, BandSpec]
@@ -326,7 +365,8 @@ def compile_tree(spec: FrameworkSpec) -> CompiledTree:
     for i, n in enumerate(nodes):
         if n.code in children:
             continue
-        by_label = {_label_key(b.label): b for b in n.bands}
+        # The label as written first: most inputs come from a form's list and match exactly.
+        by_label = {_label_key(b.label): b for b in n.bands} | {b.label: b for b in n.bands}
         folded: dict[str, list[BandSpec]] = {}
         for b in n.bands:
             folded.setdefault(fold(b.label), []).append(b)
@@ -338,6 +378,8 @@ def compile_tree(spec: FrameworkSpec) -> CompiledTree:
             unit=n.unit,
             method=n.method,
             bands=tuple(n.bands),
+            ranges=tuple(b for b in n.bands if b.is_range),
+            percent=n.scoring == Scoring.PROPORTIONAL or n.unit == Unit.PERCENT,
             by_label=by_label,
             by_folded={k: v[0] for k, v in folded.items() if len(v) == 1},
             covered=", ".join(_interval(b, n.unit) for b in n.bands if b.is_range) or "nothing",
@@ -399,7 +441,7 @@ def score(tree: CompiledTree | FrameworkSpec, inputs: Mapping[str, LeafInput]) -
         for code, leaf in compiled.leaves.items():
             entry = inputs.get(code)
             if entry is None:
-                node = NodeScore(code, _ZERO, leaf.max, None, "missing", Outcome.MISSING)
+                node = NodeScore(code, _ZERO, leaf.max, None, Outcome.MISSING)
                 missing.append(code)
             else:
                 node, problem = _score_leaf(leaf, entry)
@@ -419,9 +461,7 @@ def score(tree: CompiledTree | FrameworkSpec, inputs: Mapping[str, LeafInput]) -
     maxima = compiled.maxima
     for i, code in enumerate(codes):
         found = scored.get(i)
-        nodes[code] = found or NodeScore(
-            code, points[i], maxima[i], None, "sum of its parts", Outcome.SUM
-        )
+        nodes[code] = found or NodeScore(code, points[i], maxima[i], None, Outcome.SUM)
     return Result(total, compiled.max_total, nodes, tuple(missing), tuple(problems))
 
 
@@ -433,7 +473,7 @@ def _unknown(tree: CompiledTree, code: str) -> InputProblem:
 
 def _invalid(leaf: _Leaf, problem: InputProblem) -> tuple[NodeScore, InputProblem]:
     return (
-        NodeScore(leaf.code, _ZERO, leaf.max, None, problem.message, Outcome.INVALID),
+        NodeScore(leaf.code, _ZERO, leaf.max, None, Outcome.INVALID, problem=problem),
         problem,
     )
 
@@ -470,33 +510,30 @@ def _score_leaf(leaf: _Leaf, entry: LeafInput) -> tuple[NodeScore, InputProblem 
                 leaf,
                 _problem(code, "points_out_of_range", value=plain(given), max=plain(leaf.max)),
             )
-        return NodeScore(
-            code, given, leaf.max, None, f"{plain(given)} points given", Outcome.GIVEN
-        ), None
+        return NodeScore(code, given, leaf.max, None, Outcome.GIVEN), None
     if entry.label is not None:
         return _choose(leaf, entry.label)
-    if leaf.scoring == Scoring.CATEGORICAL:
+    scoring = leaf.scoring
+    if scoring == Scoring.CATEGORICAL:
         labels = "; ".join(f"“{b.label}”" for b in leaf.bands)
         return _invalid(
             leaf,
             _problem(code, "wrong_kind", detail=f"it is scored by choosing a band: {labels}"),
         )
-    if leaf.scoring not in (Scoring.RANGES, Scoring.PROPORTIONAL):
+    if scoring != Scoring.RANGES and scoring != Scoring.PROPORTIONAL:
         return _invalid(leaf, _problem(code, "cannot_score"))
-    percent = leaf.scoring == Scoring.PROPORTIONAL or leaf.unit == Unit.PERCENT
+    ratio: tuple[Decimal, Decimal] | None = None
     if entry.value is not None:
         value = entry.value
         if (bad := _check_number(code, value)) is not None:
             return _invalid(leaf, bad)
-        how = ""
-        ratio: tuple[Decimal, Decimal] | None = None
     else:
         numerator, denominator = entry.numerator, entry.denominator
         if numerator is None or denominator is None:
             return _invalid(
                 leaf, _problem(code, "bad_input", detail="give both a numerator and a denominator")
             )
-        if not percent:
+        if not leaf.percent:
             return _invalid(
                 leaf,
                 _problem(
@@ -505,34 +542,32 @@ def _score_leaf(leaf: _Leaf, entry: LeafInput) -> tuple[NodeScore, InputProblem 
                     detail="it counts, so give the count, not a numerator and denominator",
                 ),
             )
-        for part in (numerator, denominator):
-            if (bad := _check_number(code, part)) is not None:
-                return _invalid(leaf, bad)
-        if denominator == 0:
+        bad = _check_number(code, numerator) or _check_number(code, denominator)
+        if bad is not None:
+            return _invalid(leaf, bad)
+        if not denominator:
             return _invalid(leaf, _problem(code, "zero_denominator"))
         value = _RATE_CONTEXT.divide(numerator * _HUNDRED, denominator)
-        how = f"{plain(numerator)}/{plain(denominator)} = "
         ratio = (numerator, denominator)
-    if leaf.scoring == Scoring.PROPORTIONAL:
+    if scoring == Scoring.PROPORTIONAL:
         if ratio is not None:
             # One division, max × num / den: exact whenever the points end (91/120 of 30 is
             # 22.75), where max × (num / den × 100) / 100 would carry the rate's rounding.
             points = _RATE_CONTEXT.divide(leaf.max * ratio[0], ratio[1])
         else:
             points = leaf.max * value / _HUNDRED
-        trace = (
-            f"{how}{_shown(value, Unit.PERCENT)} × {plain(leaf.max)} = {_shown(points, Unit.NONE)}"
-        )
         if points > leaf.max:
             points = leaf.max
-            trace += f", capped at the maximum {plain(leaf.max)}"
-        return NodeScore(code, points, leaf.max, None, trace, Outcome.RATE, value), None
-    if not percent and value != value.to_integral_value():
+        return NodeScore(
+            code, points, leaf.max, None, Outcome.RATE, value, Unit.PERCENT, ratio
+        ), None
+    if not leaf.percent and value != value.to_integral_value():
         return _invalid(leaf, _problem(code, "not_whole", value=plain(value)))
-    for band in leaf.bands:
-        if band.is_range and band.contains(value):
-            trace = f"{how}{_shown(value, leaf.unit)} is within {_interval(band, leaf.unit)}"
-            return NodeScore(code, band.points, leaf.max, band, trace, Outcome.BAND, value), None
+    for band in leaf.ranges:
+        if band.contains(value):
+            return NodeScore(
+                code, band.points, leaf.max, band, Outcome.BAND, value, leaf.unit, ratio
+            ), None
     return _invalid(
         leaf, _problem(code, "no_band", value=_shown(value, leaf.unit), covered=leaf.covered)
     )
@@ -551,12 +586,15 @@ def _choose(leaf: _Leaf, label: str) -> tuple[NodeScore, InputProblem | None]:
                 + " (a number, or a numerator and denominator)",
             ),
         )
-    band = leaf.by_label.get(_label_key(label)) or leaf.by_folded.get(fold(label))
+    band = (
+        leaf.by_label.get(label)
+        or leaf.by_label.get(_label_key(label))
+        or leaf.by_folded.get(fold(label))
+    )
     if band is None:
         allowed = "; ".join(f"“{b.label}”" for b in leaf.bands)
         return _invalid(leaf, _problem(code, "unknown_label", value=label, allowed=allowed))
-    trace = f"“{band.label}” chosen"
-    return NodeScore(code, band.points, leaf.max, band, trace, Outcome.BAND), None
+    return NodeScore(code, band.points, leaf.max, band, Outcome.BAND), None
 
 
 # ---------------------------------------------------------------------------------------------
