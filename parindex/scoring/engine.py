@@ -44,6 +44,7 @@ from parindex.methodology.tree import (
     Severity,
     Unit,
 )
+from parindex.methodology.validation import KINDS as TREE_KINDS
 from parindex.methodology.validation import (
     code_key,
     interval_text,
@@ -66,11 +67,14 @@ __all__ = [
     "parse_inputs",
     "points_text",
     "score",
+    "score_leaf",
 ]
 
 # Inputs are counts and rates: anything this large is a typing or export error, not a value.
 MAX_INPUT = Decimal(10) ** 15
+_MAX_EXPONENT = 15  # |value| ≥ 10^15 ⇔ value.adjusted() ≥ 15
 _MAX_DIGITS = 30  # significant digits an input may carry
+_MIN_EXPONENT = -20  # decimals an input may carry
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 
@@ -140,6 +144,7 @@ KINDS: dict[str, str] = {
     "not_a_number": "{where}: {value} is not a number.",
     "formula": "{where}: {value} is a formula; give its value, formulas are not computed.",
     "too_large": "{where}: {value} is too large for a count or a rate.",
+    "too_precise": "{where}: {value} has more decimals than a count or a rate can have.",
     "negative": "{where}: {value} is negative; counts, rates and points are 0 or more.",
     "not_whole": "{where}: {value} is not a whole number, and {where} counts.",
     "bad_input": "{where}: {detail}",
@@ -344,11 +349,22 @@ def compile_tree(spec: FrameworkSpec) -> CompiledTree:
     A malformed tree raises TreeError; a draft (gaps such as uncovered ranges) still compiles,
     and an input no band holds is then an input problem.
     """
+    # Points and bounds the size of a typing error would make the arithmetic overflow.
+    absurd = [
+        f"{n.code}: {number} is too large or not a number."
+        for n in spec.nodes
+        for number in (
+            n.max_points,
+            *(b.points for b in n.bands),
+            *(x for b in n.bands for x in (b.lower, b.upper) if x is not None),
+        )
+        if not number.is_finite() or number.adjusted() >= _MAX_EXPONENT
+    ]
+    if absurd:
+        raise TreeError(absurd)
     spec = normalise(spec)
     errors = [p for p in validate(spec) if p.severity == Severity.ERROR]
     if errors:
-        from parindex.methodology.validation import KINDS as TREE_KINDS
-
         raise TreeError(
             [
                 TREE_KINDS.get(p.kind, p.kind).format_map({**dict(p.params), "where": p.where})
@@ -465,6 +481,20 @@ def score(tree: CompiledTree | FrameworkSpec, inputs: Mapping[str, LeafInput]) -
     return Result(total, compiled.max_total, nodes, tuple(missing), tuple(problems))
 
 
+def score_leaf(
+    tree: CompiledTree, code: str, entry: LeafInput | None
+) -> tuple[NodeScore, InputProblem | None]:
+    """One leaf's score, for feedback as a value is typed; KeyError if `code` is not a leaf.
+
+    Equal to `score(tree, {code: entry}).nodes[code]`, without scoring the rest of the tree.
+    """
+    leaf = tree.leaves[code]
+    if entry is None:
+        return NodeScore(code, _ZERO, leaf.max, None, Outcome.MISSING), None
+    with localcontext(_SUM_CONTEXT):
+        return _score_leaf(leaf, entry)
+
+
 def _unknown(tree: CompiledTree, code: str) -> InputProblem:
     if code in tree.inner:
         return _problem(code, "not_a_leaf", parts=", ".join(tree.inner[code]))
@@ -481,9 +511,12 @@ def _invalid(leaf: _Leaf, problem: InputProblem) -> tuple[NodeScore, InputProble
 def _check_number(code: str, value: Decimal) -> InputProblem | None:
     if not value.is_finite():
         return _problem(code, "not_a_number", value=value)
-    if abs(value) >= MAX_INPUT or len(value.as_tuple().digits) > _MAX_DIGITS:
+    # adjusted() is the exponent of the leading digit: no arithmetic, so no overflow.
+    if value.adjusted() >= _MAX_EXPONENT or len(value.as_tuple().digits) > _MAX_DIGITS:
         text = str(value)
         return _problem(code, "too_large", value=text if len(text) <= 24 else f"{value:.6E}")
+    if value.as_tuple().exponent < _MIN_EXPONENT:  # type: ignore[operator]  # finite here
+        return _problem(code, "too_precise", value=f"{value:.6E}")
     if value < 0:
         return _problem(code, "negative", value=plain(value))
     return None
@@ -505,6 +538,7 @@ def _score_leaf(leaf: _Leaf, entry: LeafInput) -> tuple[NodeScore, InputProblem 
         given = entry.points
         if (bad := _check_number(code, given)) is not None:
             return _invalid(leaf, bad)
+        given = given if given else _ZERO  # -0 is 0
         if given > leaf.max:
             return _invalid(
                 leaf,
@@ -527,6 +561,7 @@ def _score_leaf(leaf: _Leaf, entry: LeafInput) -> tuple[NodeScore, InputProblem 
         value = entry.value
         if (bad := _check_number(code, value)) is not None:
             return _invalid(leaf, bad)
+        value = value if value else _ZERO  # -0 is 0
     else:
         numerator, denominator = entry.numerator, entry.denominator
         if numerator is None or denominator is None:
@@ -547,6 +582,7 @@ def _score_leaf(leaf: _Leaf, entry: LeafInput) -> tuple[NodeScore, InputProblem 
             return _invalid(leaf, bad)
         if not denominator:
             return _invalid(leaf, _problem(code, "zero_denominator"))
+        numerator = numerator if numerator else _ZERO  # -0 is 0
         value = _RATE_CONTEXT.divide(numerator * _HUNDRED, denominator)
         ratio = (numerator, denominator)
     if scoring == Scoring.PROPORTIONAL:

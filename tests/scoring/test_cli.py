@@ -208,3 +208,17 @@ def test_an_unknown_tree_code_exits_with_code_2(db: None) -> None:
     with pytest.raises(CommandError, match="no valid stored tree has this code") as raised:
         score("--tree", "no-such-tree", "--inputs", str(INPUTS))
     assert raised.value.returncode == 2
+
+
+def test_assessment_and_its_score_subcommand_answer_help() -> None:
+    for args in (["assessment", "--help"], ["assessment", "score", "--help"]):
+        result = subprocess.run(
+            [str(PARINDEX), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "--tree" in result.stdout or "{score}" in result.stdout

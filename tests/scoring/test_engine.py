@@ -25,6 +25,7 @@ from parindex.scoring.engine import (
     parse_inputs,
     points_text,
     score,
+    score_leaf,
 )
 
 
@@ -287,6 +288,8 @@ def test_labels_that_differ_only_by_tone_marks_need_the_marks() -> None:
         (PERCENT, LeafInput.number("NaN"), "not_a_number"),
         (PERCENT, LeafInput.number("Infinity"), "not_a_number"),
         (PERCENT, LeafInput.number("1e15"), "too_large"),
+        (PERCENT, LeafInput.number("1e-999999999"), "too_precise"),
+        (PERCENT, LeafInput.ratio("1", "1e999999999"), "too_large"),
         (PERCENT, LeafInput(value=D(1), label="Trên 90%"), "bad_input"),
         (PERCENT, LeafInput(numerator=D(1)), "bad_input"),
         (CATEGORICAL, LeafInput.given("2.5"), "points_out_of_range"),
@@ -477,3 +480,34 @@ def test_a_string_for_a_categorical_leaf_is_a_label_and_null_is_missing() -> Non
         [],
     )
     assert parse_inputs(tree, {"1.1": None}) == ({}, [])
+
+
+@pytest.mark.parametrize(
+    "entry", [LeafInput.number("-0"), LeafInput.ratio("-0", 5), LeafInput.given("-0.0")]
+)
+def test_negative_zero_is_zero(entry: LeafInput) -> None:
+    node = leaf_of(PROPORTIONAL, entry)[0].nodes["1.1"]
+    assert points_text(node) == "0.00" and not node.points.is_signed()
+
+
+def test_a_tree_with_points_too_large_to_compute_with_cannot_be_compiled() -> None:
+    with pytest.raises(TreeError) as raised:
+        compile_tree(one_leaf(Scoring.PROPORTIONAL, max_points="1e999999999"))
+    assert raised.value.messages[0] == "1: 1E+999999999 is too large or not a number."
+
+
+def test_one_leaf_scores_alone_as_it_does_within_the_tree() -> None:
+    tree = compile_tree(tree_of_three_domains())
+    entries = {
+        "1.1.1": LeafInput.ratio(1, 3),
+        "1.1.2": LeafInput.number(95),
+        "1.2": LeafInput.choice("Xuất sắc"),
+        "3.2": None,
+    }
+    whole = score(tree, {c: e for c, e in entries.items() if e is not None})
+    for code, entry in entries.items():
+        alone, problem = score_leaf(tree, code, entry)
+        assert alone == whole.nodes[code]
+        assert (problem is None) == (code != "1.2")
+    with pytest.raises(KeyError):
+        score_leaf(tree, "1.1", LeafInput.number(1))
