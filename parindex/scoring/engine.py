@@ -54,6 +54,7 @@ from parindex.methodology.validation import (
 )
 
 __all__ = [
+    "KINDS",
     "MAX_INPUT",
     "CompiledTree",
     "InputProblem",
@@ -108,7 +109,7 @@ class LeafInput:
 
     @classmethod
     def number(cls, value: Decimal | int | str) -> LeafInput:
-        return cls(value=Decimal(value))
+        return cls(value=Decimal(value))  # plain text only ("93.5"); see parse_inputs
 
     @classmethod
     def ratio(cls, numerator: Decimal | int | str, denominator: Decimal | int | str) -> LeafInput:
