@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.lib.text import clean
-from parindex.orgs import access
+from parindex.orgs import access, admin_units
 from parindex.orgs.audit import diff, record, snapshot
 from parindex.orgs.models import (
     AGENCY_KINDS,
@@ -390,3 +391,197 @@ def revoke_api_token(token: ApiToken, *, by: User | None) -> None:
     record(
         by, "orgs.token.revoke", token, changes={"revoked_at": [None, token.revoked_at.isoformat()]}
     )
+
+
+# --- the present structure, from the national list of administrative units --------------------
+
+
+@dataclass
+class LoadResult:
+    """What `load_province_structure` did; an empty result means everything was there."""
+
+    province: Organisation
+    created: list[Organisation]
+    linked: list[Organisation]  # old units given (or closed with) their successors
+    unmatched: list[Organisation]  # old communes and districts the mapping does not know
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.linked)
+
+    @property
+    def communes(self) -> int:
+        return sum(1 for o in self.created if o.kind == OrgKind.COMMUNE)
+
+
+_OFFICIAL_CODE = re.compile(r"-(\d{5})$")
+# Notes on the successions written by the loader: data, kept in Vietnamese like the decisions.
+_RESOLUTION = "Nghị quyết 202/2025/QH15."
+_DISTRICTS_ENDED = (
+    "Cấp huyện kết thúc từ 01/07/2025 (Luật số 72/2025/QH15); các xã, phường của đơn vị này nay "
+    "thuộc các đơn vị kế tục."
+)
+_COMMUNES_ARRANGED = (
+    "Sắp xếp đơn vị hành chính cấp xã 2025, theo bảng chuyển đổi vietnamadminunits."
+)
+
+
+def official_code(org: Organisation) -> str | None:
+    """The official code of a commune loaded from the national list (its code ends with it)."""
+    found = _OFFICIAL_CODE.search(org.code)
+    return found.group(1) if found else None
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+@transaction.atomic
+def load_province_structure(*, by: User | None, unit: admin_units.Province) -> LoadResult:
+    """Create a province as it is since 1 July 2025: the province, its People's Committee and its
+    communes and wards with their official codes, and link the old units it replaced.
+
+    Idempotent: what already exists (found by name for the province, by official code for the
+    communes, by the link itself for successions) is left as it is. Provinces are created by an
+    administrator or the command line.
+    """
+    _require(by is None or access.access_for(by).superuser)
+    day = admin_units.REORGANISED_ON
+    created: list[Organisation] = []
+    province = _present_province(unit)
+    if province is None:
+        province = create_province(
+            by=by,
+            name=unit.name,
+            code=f"{unit.slug}-{day.year}",
+            valid_from=day,
+            note=f"Từ 01/07/2025 (Nghị quyết 202/2025/QH15); mã đơn vị hành chính {unit.code}.",
+        )
+        created.append(province)
+    in_force = Organisation.objects.filter(province=province).as_of(day)
+    ppc = in_force.filter(kind=OrgKind.PPC).first()
+    if ppc is None:
+        is_city = unit.name.startswith("Thành phố")
+        ppc = create_organisation(
+            by=by,
+            province=province,
+            kind=OrgKind.PPC,
+            name=f"Ủy ban nhân dân {_lower_first(unit.name)}",
+            short_name="UBND thành phố" if is_city else "UBND tỉnh",
+            code="ubnd-thanh-pho" if is_city else "ubnd-tinh",
+            valid_from=day,
+        )
+        created.append(ppc)
+    created.extend(_load_communes(by, province, unit))
+    linked, unmatched = _link_predecessors(by, province, ppc, unit)
+    return LoadResult(province, created, linked, unmatched)
+
+
+def _present_province(unit: admin_units.Province) -> Organisation | None:
+    """The province formed on 1 July 2025, if it is already there. One of the same name that
+    began earlier is the old province, even if it kept its name: it ends and is linked."""
+    code = f"{unit.slug}-{admin_units.REORGANISED_ON.year}"
+    candidates = Organisation.objects.provinces().filter(valid_from=admin_units.REORGANISED_ON)
+    by_code = candidates.filter(code=code).first()
+    if by_code is not None:
+        return by_code
+    wanted = admin_units.key(unit.name)
+    return next((p for p in candidates if admin_units.key(p.name) == wanted), None)
+
+
+def _load_communes(
+    by: User | None, province: Organisation, unit: admin_units.Province
+) -> list[Organisation]:
+    """All communes and wards in one insert, each with its own audit entry."""
+    existing = Organisation.objects.filter(province=province)
+    have = {official_code(o) for o in existing if o.kind == OrgKind.COMMUNE}
+    taken = {o.code for o in existing}
+    new: list[Organisation] = []
+    for commune in admin_units.communes_of(unit):
+        code = f"{admin_units.slug(commune.name)}-{commune.code}"
+        if commune.code in have or code in taken:
+            continue
+        org = Organisation(
+            province=province,
+            kind=OrgKind.COMMUNE,
+            name=clean(f"UBND {_lower_first(commune.name)}"),
+            short_name=clean(commune.name),
+            code=code,
+            parent=province,
+            valid_from=admin_units.REORGANISED_ON,
+            note=f"{commune.type}, mã đơn vị hành chính {commune.code} (Quyết định 19/2025/QĐ-TTg).",
+        )
+        # Province and parent are the row just found; uniqueness was checked against `taken`.
+        org.full_clean(exclude=["province", "parent"], validate_unique=False)
+        new.append(org)
+    Organisation.objects.bulk_create(new)
+    for org in new:
+        record(
+            by,
+            "orgs.organisation.create",
+            org,
+            province=province,
+            changes=diff({}, snapshot(org, ORG_FIELDS)),
+        )
+    return new
+
+
+def _link_predecessors(
+    by: User | None, province: Organisation, ppc: Organisation, unit: admin_units.Province
+) -> tuple[list[Organisation], list[Organisation]]:
+    """Old provinces (Nghị quyết 202/2025/QH15), their People's Committees, districts and
+    communes, linked to what replaced them; those still open are closed on 1 July 2025."""
+    day = admin_units.REORGANISED_ON
+    eve = day - timedelta(days=1)
+    merged_from = {admin_units.key(name) for name in admin_units.formed_from(unit)}
+    old_provinces = [
+        p
+        for p in Organisation.objects.provinces().as_of(eve).exclude(pk=province.pk)
+        if admin_units.key(p.name) in merged_from
+    ]
+    by_official = {
+        official_code(o): o
+        for o in Organisation.objects.filter(province=province, kind=OrgKind.COMMUNE).as_of(day)
+    }
+    linked: list[Organisation] = []
+    unmatched: list[Organisation] = []
+
+    def link(old: Organisation, targets: list[Organisation], kind: str, note: str = "") -> None:
+        if not targets or (old.valid_to is not None and old.valid_to != day):
+            return
+        known = set(old.successions_out.values_list("successor_id", flat=True))
+        if old.valid_to == day and all(t.pk in known for t in targets):
+            return
+        close_organisation(
+            old, by=by, on=day, successors=[SuccessorLink(t, kind, note) for t in targets]
+        )
+        linked.append(old)
+
+    for old_province in old_provinces:
+        link(old_province, [province], SuccessionKind.MERGED, _RESOLUTION)
+        old_units = list(
+            Organisation.objects.filter(province=old_province).as_of(eve).select_related("parent")
+        )
+        for old in old_units:
+            if old.kind == OrgKind.PPC:
+                link(old, [ppc], SuccessionKind.MERGED, _RESOLUTION)
+            elif old.kind == OrgKind.DISTRICT:
+                communes = admin_units.successors_of_district(old_province.name, old.name)
+                targets = [by_official[c.code] for c in communes if c.code in by_official]
+                if not targets:
+                    unmatched.append(old)
+                link(old, targets, SuccessionKind.TRANSFERRED, _DISTRICTS_ENDED)
+            elif old.kind == OrgKind.COMMUNE:
+                district = (
+                    old.parent if old.parent and old.parent.kind == OrgKind.DISTRICT else None
+                )
+                found = admin_units.successors_of_commune(
+                    old_province.name, district.name if district else "", old.name
+                )
+                if found is None:
+                    unmatched.append(old)
+                    continue
+                targets = [by_official[c.code] for c in found.successors if c.code in by_official]
+                kind = SuccessionKind.SPLIT if found.split else SuccessionKind.MERGED
+                link(old, targets, kind, _COMMUNES_ARRANGED)
+    return linked, unmatched
