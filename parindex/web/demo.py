@@ -1,4 +1,6 @@
-"""The demo province: Lào Cai as it stood in 2020, its 2025 reorganisation, criteria trees, people.
+"""The demo province: Lào Cai as it stood in 2020, its 2025 reorganisation (departments in March,
+the merger with Yên Bái in July, with the merged province's communes and wards from the national
+list), criteria trees, people.
 
 Everything is created through the action functions, so the demo is audited like real work and
 exercises the same rules. The people are fictional demo accounts sharing one password.
@@ -21,7 +23,7 @@ from parindex.lib.numbers import format_decimal
 from parindex.methodology import actions as criteria_actions
 from parindex.methodology.importing import read_tree
 from parindex.methodology.models import Framework
-from parindex.orgs import actions
+from parindex.orgs import actions, admin_units
 from parindex.orgs.dbstats import refresh_statistics
 from parindex.orgs.demo_data import OrgsDocument, load_bundled
 from parindex.orgs.models import Organisation, OrgKind, Role, RoleAssignment, User
@@ -33,6 +35,9 @@ from parindex.reporting.models import Item, PeriodKind, Report, Round, TargetSta
 
 DEMO_PASSWORD = "LaoCai-2020-demo"
 DEMO_PROVINCE = "lao-cai-1991"
+# Lào Cai since 1 July 2025 (with Yên Bái); its communes and wards come from the national list.
+MERGED_PROVINCE = "lao-cai-2025"
+MERGED_PROVINCE_OFFICIAL_CODE = "15"
 CRITERIA_DIR = Path(__file__).resolve().parent.parent / "methodology" / "data"
 PLAN_FILE = (
     Path(__file__).resolve().parent.parent
@@ -98,8 +103,9 @@ def load_demo() -> list[DemoPerson]:
     if demo_exists():
         raise DemoError("the demo province is already loaded")
     provinces = _load_orgs(load_bundled())
+    _load_present_structure()
     _load_criteria(provinces)
-    _load_people(provinces[DEMO_PROVINCE])
+    _load_people(provinces[DEMO_PROVINCE], provinces[MERGED_PROVINCE])
     refresh_statistics(
         {
             Organisation: Organisation.objects.count(),
@@ -163,6 +169,17 @@ def _load_orgs(document: OrgsDocument) -> dict[str, Organisation]:
     return provinces
 
 
+def _load_present_structure() -> None:
+    """The merged province's 99 communes and wards with their official codes, and the links from
+    the 2020 districts and communes to them, through the same action as `parindex orgs load`."""
+    unit = admin_units.find_province(MERGED_PROVINCE_OFFICIAL_CODE)
+    if unit is None:
+        raise DemoError(f"province {MERGED_PROVINCE_OFFICIAL_CODE} is not in the national list")
+    result = actions.load_province_structure(by=None, unit=unit)
+    if result.province.code != MERGED_PROVINCE:
+        raise DemoError(f"the national list's {unit.name} did not match {MERGED_PROVINCE}")
+
+
 def _load_criteria(provinces: dict[str, Organisation]) -> list[Framework]:
     frameworks = []
     for filename, owner in CRITERIA:
@@ -191,7 +208,7 @@ def _load_plan(province: Organisation) -> Plan:
         raise DemoError(f"{path.name}: {refusal.messages}") from None
 
 
-def _load_people(province: Organisation) -> None:
+def _load_people(province: Organisation, merged: Organisation) -> None:
     agencies = {o.code: o for o in Organisation.objects.filter(province=province)}
     for person in PEOPLE:
         user = actions.create_person(
@@ -215,6 +232,9 @@ def _load_people(province: Organisation) -> None:
             organisation=target,
             agencies=[agencies[c] for c in person.appraises],
         )
+        # Home Affairs and the leadership carry on in the merged province, so they see it today.
+        if person.role in (Role.COORDINATOR, Role.LEADER):
+            actions.assign_role(user, by=None, role=person.role, organisation=merged)
     admin = User.objects.create_superuser(
         "quantri", email="quantri@demo.parindex.local", password=DEMO_PASSWORD
     )

@@ -1,4 +1,4 @@
-"""The command line: the demo loader, criteria import/check/export, orgs list and exports."""
+"""The command line: the demo loader, criteria import/check/export, orgs list and load, exports."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from parindex.methodology import store
 from parindex.methodology.importing import read_tree
 from parindex.methodology.models import Band, Framework, FrameworkStatus, Node
-from parindex.orgs.models import AuditEntry, Organisation, OrgKind, RoleAssignment, User
-from parindex.web.demo import DEMO_PASSWORD, DEMO_PROVINCE, PEOPLE
+from parindex.orgs.models import AuditEntry, Organisation, OrgKind, Role, RoleAssignment, User
+from parindex.web.demo import DEMO_PASSWORD, DEMO_PROVINCE, MERGED_PROVINCE, PEOPLE
 from tests.conftest import LaoCai
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +86,13 @@ def test_the_demo_people_sign_in_with_the_demo_password(demo: str) -> None:
         assert response.status_code == 302, person.username
         assert client.get("/").status_code == 200
         roles = RoleAssignment.objects.filter(user__username=person.username)
-        assert list(roles.values_list("role", flat=True)) == [person.role]
+        assert set(roles.values_list("role", flat=True)) == {person.role}
+        # Home Affairs and the leadership hold their role in the merged province too.
+        provinces = set(roles.values_list("organisation__code", flat=True))
+        if person.role in (Role.COORDINATOR, Role.LEADER):
+            assert provinces == {DEMO_PROVINCE, MERGED_PROVINCE}
+        else:
+            assert MERGED_PROVINCE not in provinces
 
 
 def test_the_demo_is_written_through_the_actions_and_audited_as_cli(demo: str) -> None:
@@ -127,6 +134,51 @@ def test_orgs_list_shows_the_province_as_it_was_on_a_date(demo: str) -> None:
     assert "UBND thị xã Sa Pa" not in in_2025
     districts_2025, _err = run("orgs", "list", "--as-of", "2025-08-01", "--kind", "district")
     assert "UBND" not in districts_2025
+
+
+def test_orgs_list_without_a_date_shows_the_province_as_it_is_today(demo: str) -> None:
+    today = timezone.localdate()
+    out, _err = run("orgs", "list")
+    assert out.startswith(f"Tỉnh Lào Cai [{MERGED_PROVINCE}] — {today:%d/%m/%Y}")
+    assert f"[{DEMO_PROVINCE}]" not in out and "[yen-bai-1991]" not in out
+    assert "phuong-lao-cai-02647" in out and "UBND phường Lào Cai" in out
+    communes, _err = run("orgs", "list", "--kind", "commune")
+    assert communes.count("UBND xã ") + communes.count("UBND phường ") == 99
+
+
+def test_orgs_list_without_a_date_follows_the_local_date(
+    demo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(timezone, "localdate", lambda *args: date(2020, 6, 11))
+    out, _err = run("orgs", "list")
+    assert out.startswith(f"Tỉnh Lào Cai [{DEMO_PROVINCE}] — 11/06/2020")
+    assert "UBND thị xã Sa Pa" in out and "02647" not in out
+
+
+def test_the_demo_shows_the_merged_province_with_its_99_communes_after_july_2025(
+    demo: str,
+) -> None:
+    merged = Organisation.objects.get(code=MERGED_PROVINCE, province__isnull=True)
+    communes = Organisation.objects.filter(province=merged, kind=OrgKind.COMMUNE)
+    assert communes.as_of(date(2025, 8, 1)).count() == 99
+    assert not communes.as_of(date(2025, 6, 30)).exists()
+    # The 2020 wards of thành phố Lào Cai lead to the wards that took them over.
+    old = Organisation.objects.get(province__code=DEMO_PROVINCE, code="phuong-coc-leu")
+    assert [s.successor.code for s in old.successions_out.all()] == ["phuong-lao-cai-02647"]
+    city = Organisation.objects.get(province__code=DEMO_PROVINCE, code="tp-lao-cai")
+    assert "phuong-cam-duong-02671" in {s.successor.code for s in city.successions_out.all()}
+    # Lào Cai 2020 keeps its history.
+    assert (
+        Organisation.objects.filter(province__code=DEMO_PROVINCE).as_of(date(2020, 6, 11)).count()
+        > 30
+    )
+
+
+def test_orgs_load_on_the_demo_changes_nothing(demo: str) -> None:
+    before = counts()
+    out, _err = run("orgs", "load", "--province", "Lào Cai")
+    assert "Nothing to change" in out
+    assert counts() == before
 
 
 def test_orgs_list_refuses_an_unreadable_date(db: None) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Callable
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -322,3 +325,25 @@ def test_the_organisation_list_does_not_run_more_queries_for_more_agencies(
     assert len(rows(page(client.get("/orgs/")), "data-code")) == 7 + 30 + 10
     assert queries_for(client, "/orgs/") == small
     assert queries_for(client, "/orgs/?as_of=11/06/2020&kind=district") == small
+
+
+# --- the demo today ----------------------------------------------------------------------------
+
+
+def test_the_demo_organisation_list_shows_the_merged_province_today(
+    db: None, client_for: ClientFor
+) -> None:
+    call_command("demo", stdout=io.StringIO())
+    for username in ("noivu", "quantri"):
+        doc = page(client_for(User.objects.get(username=username)).get("/orgs/"))
+        provinces = [s.attrs["data-province"] for s in doc.select("section", data_province=True)]
+        assert provinces == ["lao-cai-2025"], username
+        codes = rows(doc, "data-code")
+        assert "phuong-lao-cai-02647" in codes and "ubnd-tinh" in codes
+        assert len([c for c in codes if re.search(r"-\d{5}$", c)]) == 99
+        assert vi("No province existed on that date.") not in doc.text
+    # The same person still finds Lào Cai as it was in 2020.
+    in_2020 = page(client_for(User.objects.get(username="noivu")).get("/orgs/?as_of=11/06/2020"))
+    assert [s.attrs["data-province"] for s in in_2020.select("section", data_province=True)] == [
+        "lao-cai-1991"
+    ]
