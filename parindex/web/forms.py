@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parindex.lib.numbers import NumberFormatError, parse_decimal
 from parindex.methodology.tree import Level, Method, Scoring, Unit
+from parindex.orgs import admin_units
 from parindex.orgs.models import AGENCY_KINDS, Organisation, OrgKind, Role, SuccessionKind, User
 
 DATE_WIDGET = forms.DateInput(
@@ -110,6 +111,19 @@ class CloseForm(forms.Form):
     def __init__(self, *args: Any, candidates: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["successors"].queryset = candidates  # type: ignore[attr-defined]
+
+
+class LoadProvinceForm(forms.Form):
+    """A province of the national list since 1 July 2025, by its official code."""
+
+    province = forms.ChoiceField(label=_("Province"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *((p.code, f"{p.name} ({p.code})") for p in admin_units.provinces()),
+        ]
 
 
 class PersonForm(forms.ModelForm):  # type: ignore[type-arg]

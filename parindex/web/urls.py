@@ -28,6 +28,7 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
     path("orgs/", orgs.org_list, name="org_list"),
     path("orgs/new/", orgs.org_create, name="org_create"),
+    path("orgs/load/", orgs.org_load, name="org_load"),
     path("orgs/<int:pk>/", orgs.org_detail, name="org_detail"),
     path("orgs/<int:pk>/edit/", orgs.org_edit, name="org_edit"),
     path("orgs/<int:pk>/close/", orgs.org_close, name="org_close"),

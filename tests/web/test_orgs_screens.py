@@ -347,3 +347,65 @@ def test_the_demo_organisation_list_shows_the_merged_province_today(
     assert [s.attrs["data-province"] for s in in_2020.select("section", data_province=True)] == [
         "lao-cai-1991"
     ]
+
+
+# --- loading the present structure --------------------------------------------------------------
+
+
+@pytest.fixture
+def administrator(db: None) -> User:
+    return User.objects.create_superuser("quantri", password="Quan-tri-2025")
+
+
+def test_an_administrator_of_a_new_installation_finds_the_load_button_on_the_organisations_page(
+    administrator: User, client_for: ClientFor
+) -> None:
+    doc = page(client_for(administrator).get("/orgs/"))
+    assert doc.has("a", href="/orgs/load/")
+    assert vi("No province existed on that date.") in doc.text
+
+
+def test_an_administrator_loads_a_province_on_screen_and_the_write_is_audited_as_web(
+    administrator: User, lao_cai: LaoCai, client_for: ClientFor
+) -> None:
+    client = client_for(administrator)
+    assert page(client.get("/orgs/load/")).has("option", value="15")
+
+    response = client.post("/orgs/load/", {"province": "15"})
+
+    present = Organisation.objects.get(code="lao-cai-2025")
+    assert response.status_code == 302
+    assert response["Location"] == f"/orgs/?province={present.pk}"
+    assert Organisation.objects.filter(province=present, kind=OrgKind.COMMUNE).count() == 99
+    entries = AuditEntry.objects.filter(province=present)
+    assert set(entries.values_list("channel", "actor")) == {("web", administrator.pk)}
+    listed = page(client.get(response["Location"]))
+    assert "phuong-lao-cai-02647" in rows(listed, "data-code")
+    assert vi(
+        "%(name)s: %(created)s organisations created, %(linked)s earlier units linked to their successors.",
+        name="Tỉnh Lào Cai",
+        created=101,
+        linked=5,
+    ) in alerts(listed)
+    again = page(client.post("/orgs/load/", {"province": "15"}, follow=True))
+    assert vi("%(name)s is already loaded: nothing to change.", name="Tỉnh Lào Cai") in alerts(
+        again
+    )
+
+
+def test_an_unknown_province_code_is_refused_beside_the_field(
+    administrator: User, client_for: ClientFor
+) -> None:
+    doc = page(client_for(administrator).post("/orgs/load/", {"province": "99"}))
+    assert field_errors(doc, "province")
+    assert not Organisation.objects.exists()
+
+
+def test_a_coordinator_may_not_load_a_province_and_sees_no_button(
+    coordinator: User, client_for: ClientFor
+) -> None:
+    client = client_for(coordinator)
+    assert not page(client.get("/orgs/")).has("a", href="/orgs/load/")
+    assert client.get("/orgs/load/").status_code == 403
+    assert client.post("/orgs/load/", {"province": "15"}).status_code == 403
+    assert not Organisation.objects.filter(code="lao-cai-2025").exists()

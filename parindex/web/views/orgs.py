@@ -6,17 +6,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.lib.text import fold
-from parindex.orgs import access, actions
+from parindex.orgs import access, actions, admin_units
 from parindex.orgs.hierarchy import tree_rows
 from parindex.orgs.models import AuditEntry, Organisation, OrgKind
-from parindex.web.forms import AsOfForm, CloseForm, OrganisationForm
-from parindex.web.views.common import add_action_errors, require_province
+from parindex.web.forms import AsOfForm, CloseForm, LoadProvinceForm, OrganisationForm
+from parindex.web.views.common import add_action_errors, current_province, require_province
 
 
 def _visible(request: HttpRequest, pk: int) -> Organisation:
@@ -25,7 +26,11 @@ def _visible(request: HttpRequest, pk: int) -> Organisation:
 
 @login_required
 def org_list(request: HttpRequest) -> HttpResponse:
-    province = require_province(request)
+    # An administrator of a new installation has no province yet and comes here to load one.
+    province = current_province(request)
+    can_load = access.access_for(request.user).superuser
+    if province is None and not can_load:
+        raise Http404("no province")
     form = AsOfForm(request.GET or None)
     day = timezone.localdate()
     query, kind = "", ""
@@ -54,7 +59,9 @@ def org_list(request: HttpRequest) -> HttpResponse:
         "day": day,
         "tree": tree,
         "province": province,
-        "can_manage": access.can_manage_organisations(request.user, province.pk),
+        "can_manage": province is not None
+        and access.can_manage_organisations(request.user, province.pk),
+        "can_load": can_load,
         "count": len(orgs),
     }
     return render(request, "web/orgs/list.html", context)
@@ -157,3 +164,41 @@ def org_close(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("org_detail", pk=org.pk)
     return render(request, "web/orgs/close.html", {"form": form, "org": org})
+
+
+@login_required
+def org_load(request: HttpRequest) -> HttpResponse:
+    """An administrator loads a province as it is since 1 July 2025 from the national list."""
+    if not access.access_for(request.user).superuser:
+        raise PermissionDenied
+    form = LoadProvinceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        unit = admin_units.find_province(form.cleaned_data["province"])
+        if unit is None:  # the choices are the list's own codes
+            raise PermissionDenied
+        try:
+            result = actions.load_province_structure(by=access.actor(request.user), unit=unit)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            province = result.province
+            if result.changed:
+                messages.success(
+                    request,
+                    _(
+                        "%(name)s: %(created)s organisations created, %(linked)s earlier "
+                        "units linked to their successors."
+                    )
+                    % {
+                        "name": province.name,
+                        "created": len(result.created),
+                        "linked": len(result.linked),
+                    },
+                )
+            else:
+                messages.info(
+                    request,
+                    _("%(name)s is already loaded: nothing to change.") % {"name": province.name},
+                )
+            return redirect(f"{reverse('org_list')}?province={province.pk}")
+    return render(request, "web/orgs/load.html", {"form": form})
