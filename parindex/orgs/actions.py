@@ -550,10 +550,12 @@ def _link_predecessors(
         if not targets or (old.valid_to is not None and old.valid_to != day):
             return
         known = set(old.successions_out.values_list("successor_id", flat=True))
-        if old.valid_to == day and all(t.pk in known for t in targets):
+        # Links already recorded (by hand or from a file) keep their kind and note.
+        missing = [t for t in targets if t.pk not in known]
+        if old.valid_to == day and not missing:
             return
         close_organisation(
-            old, by=by, on=day, successors=[SuccessorLink(t, kind, note) for t in targets]
+            old, by=by, on=day, successors=[SuccessorLink(t, kind, note) for t in missing]
         )
         linked.append(old)
 

@@ -185,3 +185,34 @@ def test_an_administrator_loads_a_city_through_the_action(db: None) -> None:
     assert (ppc.name, ppc.code) == ("Ủy ban nhân dân thành phố Huế", "ubnd-thanh-pho")
     assert result.communes == len(admin_units.communes_of(unit))
     assert set(AuditEntry.objects.values_list("actor", flat=True)) == {admin.pk}
+
+
+def test_what_is_already_there_is_kept_as_it_was_recorded(lao_cai: LaoCai) -> None:
+    present = actions.create_province(
+        by=None, name="Tỉnh Lào Cai", code="lao-cai-2025", valid_from=JULY_2025
+    )
+    ward = actions.create_organisation(
+        by=None,
+        province=present,
+        kind=OrgKind.COMMUNE,
+        name="UBND phường Lào Cai (nhập tay)",
+        code="phuong-lao-cai-02647",
+        valid_from=JULY_2025,
+    )
+    actions.close_organisation(
+        lao_cai.commune,
+        by=None,
+        on=JULY_2025,
+        successors=[actions.SuccessorLink(ward, "renamed", "ghi tay")],
+    )
+
+    result = actions.load_province_structure(by=None, unit=admin_units.find_province("15"))  # type: ignore[arg-type]
+
+    assert result.province == present
+    assert result.communes == 98
+    ward.refresh_from_db()
+    assert ward.name == "UBND phường Lào Cai (nhập tay)"
+    link = Succession.objects.get(predecessor=lao_cai.commune)
+    assert (link.successor, link.kind, link.note) == (ward, "renamed", "ghi tay")
+    assert lao_cai.commune not in result.linked
+    assert lao_cai.city in result.linked
