@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from parindex.lib.text import clean
 from parindex.orgs import access, admin_units
 from parindex.orgs.audit import diff, record, snapshot
+from parindex.orgs.dbstats import refresh_statistics
 from parindex.orgs.models import (
     AGENCY_KINDS,
     PROVINCE_ROLES,
@@ -515,6 +516,8 @@ def _load_communes(
         org.full_clean(exclude=["province", "parent"], validate_unique=False)
         new.append(org)
     Organisation.objects.bulk_create(new)
+    # The links that follow read these rows back in the same transaction.
+    refresh_statistics({Organisation: len(new)})
     for org in new:
         record(
             by,
