@@ -34,6 +34,7 @@ from decimal import Decimal
 
 from parindex.lib.text import clean, fold
 from parindex.methodology.bands import is_proportional_line, parse_band_line, parse_points
+from parindex.methodology.formats.cells import cell_rows
 from parindex.methodology.formats.common import parse_choice, spec_from_meta, text_block, truncate
 from parindex.methodology.tree import (
     BandSpec,
@@ -323,14 +324,39 @@ def read_rows(rows: Iterable[Row], meta: Mapping[str, object] | None = None) -> 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
+def _header_places(cells: list[str]) -> tuple[int, int, int] | None:
+    columns = header_columns(cells)
+    return None if columns is None else (columns.stt, columns.name, columns.max)
+
+
 def parse_table_text(text: str, meta: Mapping[str, object] | None = None) -> ImportResult:
     """Read a pasted table: cells split by "|" or tabs, one row per line.
 
     A line without separators (indented or not) is a single cell: a band "label: points", a
     proportional-scoring line, or text to skip. Comment lines ("# ...") are never split.
+
+    Text laid out one cell per line (see `formats.cells`) is also read that way, and the
+    reading that finds more of the tree (more rows, then fewer errors) is the one returned.
     """
+    lines = _LINE_BREAK.split(text.removeprefix("\ufeff"))
+    by_line = read_rows(_line_rows(lines), meta)
+    laid_out = cell_rows(lines, _header_places)
+    if laid_out is None:
+        return by_line
+    by_cell = read_rows((Row(number, cells) for number, cells in laid_out), meta)
+    return by_cell if _reads_more(by_cell, by_line) else by_line
+
+
+def _reads_more(one: ImportResult, other: ImportResult) -> bool:
+    def found(result: ImportResult) -> tuple[int, int]:
+        return (len(result.spec.nodes) if result.spec else 0, -len(result.errors))
+
+    return found(one) > found(other)
+
+
+def _line_rows(lines: list[str]) -> list[Row]:
     rows = []
-    for number, line in enumerate(_LINE_BREAK.split(text.removeprefix("\ufeff")), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         if line.lstrip().startswith("#"):
@@ -345,4 +371,4 @@ def parse_table_text(text: str, meta: Mapping[str, object] | None = None) -> Imp
         else:
             cells = [line.strip()]
         rows.append(Row(number, cells))
-    return read_rows(rows, meta)
+    return rows

@@ -1,0 +1,333 @@
+"""Criteria tables copied cell by cell: each cell on its own line, lone "|" lines between cells.
+
+Tables copied from legal-document websites (thuvienphapluat.vn and the like), and the plain text
+that Word-to-text and PDF readers make of a table, come out like this:
+
+    STT
+    |
+    Lĩnh vực/Tiêu
+    chí/Tiêu chí thành phần
+    |
+    Điểm tối đa
+    1
+    |
+    CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC
+    |
+    20
+    ...
+
+`cell_rows` puts the rows back together for `table.read_rows`, or says None when the text is not
+laid out this way. It is one pass over the lines with a look-ahead of a line or two (and at most
+`_HEADER_SPAN` lines to read a header), so its time grows with the length of the text alone.
+
+- A line of nothing but "|" ends a cell ("| |" ends two, the one between them empty). The lines
+  of one cell stay together: a wrapped name, several band lines.
+- A header starts with "STT" (or "TT") on a line of its own and runs to the first row: a number
+  followed by a name. Its cells, each line joined to the next, place the columns as the clean
+  layout's header does and say how many cells a row has; a column-number row ("1 | 2 | 3" or
+  "(1) | (2)") under it is dropped. A header repeated on a later page is read again.
+- Nothing separates one row from the next, so a row ends when it has as many cells as the
+  header, or when a line reads as the start of another: a number ("1.2", "II", "a)") followed
+  by a name, once the row has reached its points; or, past the points, a label followed by
+  points: an unnumbered band row (label in the name column, points in the points column).
+- Without "|" lines (the header found over lines of its own, then one cell per line), a row is
+  its number, the name's lines up to a line of points, and those points; under it a label
+  (over one line or more) followed by a line of points is a band.
+- Page numbers ("Trang 3", "- 3 -", "3/12") and blank lines are dropped. Any other line that is
+  not part of a row is handed on alone, for the table reader to read as a band line or skip
+  with a warning naming it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from parindex.lib.text import clean, fold
+from parindex.methodology.bands import parse_band_line, parse_points
+
+# Where a header row keeps (STT, name, points), or None when the cells are not a header.
+HeaderReader = Callable[[list[str]], tuple[int, int, int] | None]
+# A rebuilt row: the line it starts on (1-based) and its cells.
+LaidOutRow = tuple[int, list[str]]
+
+_SEPARATOR = re.compile(r"\|(?:\s*\|)*")
+_CODE = re.compile(r"(?:[0-9]{1,3}(?:\.[0-9]{1,3})*\.?|[IVXLC]{1,7}\.?|[a-zA-ZđĐ]\s?[).])")
+_PAGE = re.compile(
+    r"(?:(?:trang|page)\s*[0-9]+(?:\s*/\s*[0-9]+)?|[-–—]\s*[0-9]+\s*[-–—]|[0-9]+/[0-9]+)"
+)
+_COLUMN_NUMBER = re.compile(r"\(\s*[0-9]{1,2}\s*\)")
+_STT = {"stt", "tt", "so tt", "so thu tu"}
+# Codes, points and header words are short; a longer line is only ever text.
+_SHORT = 60
+# A header is at most this many lines, "|" lines included.
+_HEADER_SPAN = 80
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    number: int  # 1-based, in the text as given
+    text: str  # cleaned; "" for a separator line
+    separators: int = 0  # the "|" of a separator line
+    code: bool = False  # "1.2", "II", "a)"
+    points: bool = False  # "2", "0,5", "1 điểm"
+    stt: bool = False  # "STT" alone: a header may start here
+    lower: bool = False  # starts with a lower-case letter: a wrapped header cell goes on
+
+
+def read_line(number: int, raw: str) -> _Line | None:
+    """What one line is; None for a blank line or a page number."""
+    text = clean(raw)
+    if not text:
+        return None
+    if _SEPARATOR.fullmatch(text):
+        return _Line(number, "", separators=text.count("|"))
+    if len(text) > _SHORT:
+        return _Line(number, text)
+    folded = fold(text)
+    if _PAGE.fullmatch(folded):
+        return None
+    return _Line(
+        number,
+        text,
+        code=_CODE.fullmatch(text) is not None,
+        points=parse_points(text) is not None,
+        stt=folded in _STT,
+        lower=text[0].islower(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    end: int  # index of the first line after it
+    cells: list[str]
+    places: tuple[int, int, int]  # STT, name, points
+
+
+class _Layout:
+    def __init__(self, lines: list[_Line], header: HeaderReader) -> None:
+        self.lines = lines
+        self.header = header
+        self.out: list[LaidOutRow] = []
+        self.row: list[list[str]] | None = None
+        self.row_line = 0
+        self.col = 0
+        self.fresh = True  # the next line starts a cell
+        self.stt, self.name, self.max = 0, 1, 2
+        self.width: int | None = None  # cells in a row, when a header says
+
+    # -- looking ahead ---------------------------------------------------------------------
+
+    def _after_separator(self, i: int) -> _Line | None:
+        """The line after line i and one "|" line, if line i is followed by exactly that."""
+        if i + 2 < len(self.lines) and self.lines[i + 1].separators == 1:
+            return self.lines[i + 2]
+        return None
+
+    def _is_name(self, line: _Line | None) -> bool:
+        return (
+            line is not None
+            and not line.separators
+            and not line.points
+            and not line.code
+            and not line.stt
+        )
+
+    def name_follows(self, i: int, separated: bool) -> bool:
+        if separated:
+            return self._is_name(self._after_separator(i))
+        return i + 1 < len(self.lines) and self._is_name(self.lines[i + 1])
+
+    def points_follow(self, i: int) -> bool:
+        after = self._after_separator(i)
+        return after is not None and after.points
+
+    def header_at(self, start: int, separated: bool) -> _Header | None:
+        """The header starting at line `start` ("STT"), or None when none starts there."""
+        cells: list[list[str]] = [[]]
+        numbering = False
+        for i in range(start, min(len(self.lines), start + _HEADER_SPAN)):
+            line = self.lines[i]
+            if line.separators:
+                if not numbering:
+                    cells.extend([] for _ in range(line.separators))
+                continue
+            if i > start and line.code and self.name_follows(i, separated):
+                return self._header(i, cells, separated)
+            if line.points or _COLUMN_NUMBER.fullmatch(line.text):
+                numbering = True
+            elif not numbering:
+                if not separated and cells[-1] and not (line.lower or cells[-1][-1][-1] in "/-"):
+                    cells.append([])  # one cell per line, but a wrapped cell goes on
+                cells[-1].append(line.text)
+        return None
+
+    def _header(self, end: int, cells: list[list[str]], separated: bool) -> _Header | None:
+        joined = [clean(" ".join(cell)).replace("/ ", "/") for cell in cells]
+        places = self.header(joined)
+        if places is None:
+            return None
+        return _Header(end, joined if separated else [], places)
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def begin(self, col: int = 0) -> None:
+        self.flush()
+        self.row, self.row_line, self.col, self.fresh = [], 0, col, True
+
+    def flush(self) -> None:
+        if self.row is not None and any(self.row):
+            self.out.append((self.row_line, ["\n".join(cell) for cell in self.row]))
+        self.row = None
+
+    def add(self, line: _Line) -> None:
+        assert self.row is not None
+        while len(self.row) <= self.col:
+            self.row.append([])
+        self.row[self.col].append(line.text)
+        self.row_line = self.row_line or line.number
+        self.fresh = False
+
+    def alone(self, line: _Line) -> None:
+        self.flush()
+        self.out.append((line.number, [line.text]))
+
+    def use_header(self, found: _Header, line: _Line) -> None:
+        self.flush()
+        if found.cells:
+            self.out.append((line.number, found.cells))
+            self.width = len(found.cells)
+        self.stt, self.name, self.max = found.places
+
+    def separator(self) -> None:
+        if self.row is None:
+            self.begin()  # the row starts with an empty cell
+        self.col += 1
+        self.fresh = True
+        if self.width is not None and self.col >= self.width:
+            # One "|" too many for this row: it ends the next row's empty first cell.
+            self.begin(1)
+
+    def text(self, i: int) -> None:
+        line = self.lines[i]
+        if self.row is None:
+            if line.code and self.name_follows(i, separated=True):
+                self.begin()
+            elif self._after_separator(i) is not None:
+                self.begin(self.name)  # a row without its number cell (merged from above)
+            else:
+                self.alone(line)
+                return
+            self.add(line)
+            return
+        cell = self.row[self.col] if self.col < len(self.row) else []
+        past_max = self.col > self.max
+        row_starts = line.code and self.name_follows(i, separated=True)
+        band_starts = past_max and not line.points and self.points_follow(i)
+        if self.fresh:
+            # A header's count places the cells; without one, or in the last cell (which shares
+            # its lines with the next row's number), what a line says decides.
+            counted = self.width is not None and self.col < self.width - 1
+            if past_max and row_starts and not counted:
+                self.begin()
+            elif band_starts:
+                self.begin(self.name)
+        elif self.col >= self.max and row_starts:
+            self.begin()
+        elif band_starts:
+            self.begin(self.name)
+        elif self.col == self.max and len(cell) == 1 and parse_points(cell[0]) is not None:
+            self.alone(line)  # after a row's points, without a separator: not part of the row
+            return
+        self.add(line)
+
+    def separated(self, start: int) -> None:
+        i = start
+        while i < len(self.lines):
+            line = self.lines[i]
+            if line.stt and (found := self.header_at(i, separated=True)) is not None:
+                self.use_header(found, line)
+                i = found.end
+                continue
+            if line.separators:
+                for _ in range(line.separators):
+                    self.separator()
+            else:
+                self.text(i)
+            i += 1
+        self.flush()
+
+    def one_per_line(self, start: int) -> None:
+        """Cells one per line without separators: number, name lines, points, then bands."""
+        name: list[_Line] = []
+        pending: list[_Line] = []
+        under_row = False
+
+        def settle() -> None:
+            nonlocal name
+            if name:  # a row whose points never came
+                self.out.append(
+                    (name[0].number, [name[0].text, "\n".join(n.text for n in name[1:])])
+                )
+            name = []
+            for left in pending:
+                self.out.append((left.number, [left.text]))
+            pending.clear()
+
+        i = start
+        while i < len(self.lines):
+            line = self.lines[i]
+            i += 1
+            if line.separators:
+                continue
+            if line.stt and (found := self.header_at(i - 1, separated=False)) is not None:
+                settle()
+                i = found.end
+                continue
+            if line.points and pending and not name:
+                label = "\n".join(p.text for p in pending)
+                self.out.append((pending[0].number, ["", label, line.text]))
+                pending.clear()
+            elif name and line.points and len(name) > 1:
+                # The row's points; a number after a name is never the next row's number.
+                cells = [name[0].text, "\n".join(n.text for n in name[1:]), line.text]
+                self.out.append((name[0].number, cells))
+                name = []
+            elif line.code and self.name_follows(i - 1, separated=False):
+                settle()
+                name, under_row = [line], True
+            elif name:
+                name.append(line)
+            elif under_row and (pending or parse_band_line(line.text) is None):
+                pending.append(line)  # a band's label, until its points come
+            else:
+                self.out.append((line.number, [line.text]))
+        settle()
+
+
+def cell_rows(text_lines: Sequence[str], header: HeaderReader) -> list[LaidOutRow] | None:
+    """The rows of a table laid out one cell per line, or None when the text is not so laid out.
+
+    `header` reads a header row's cells (see `table.header_columns`).
+    """
+    lines = [line for n, raw in enumerate(text_lines, 1) if (line := read_line(n, raw))]
+    separators = sum(1 for line in lines if line.separators)
+    layout = _Layout(lines, header)
+    if separators >= 2:
+        layout.separated(0)
+        return layout.out
+    first = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if line.stt and layout.header_at(i, separated=False) is not None
+        ),
+        None,
+    )
+    if first is None:
+        return None
+    for line in lines[:first]:
+        layout.out.append((line.number, [line.text]))
+    layout.one_per_line(first)
+    return layout.out
