@@ -141,31 +141,33 @@ def test_a_column_number_row_under_the_header_is_not_read_as_a_criterion():
     assert codes(parse_table_text(plain)) == ["1"]
 
 
-def test_a_header_repeated_on_the_next_page_is_read_again_not_as_a_row():
-    page_break = [
-        "Trang 1/2",
-        "STT",
-        "|",
-        "Lĩnh vực/Tiêu",
-        "chí/Tiêu chí thành phần",
-        "|",
-        "Điểm tối đa",
-    ]
+HEADER = ["STT", "|", "Lĩnh vực/Tiêu", "chí/Tiêu chí thành phần", "|", "Điểm tối đa"]
+
+
+def test_a_header_repeated_on_the_next_page_is_dropped_and_the_row_it_cuts_goes_on():
     text = lines(
-        *page_break[1:],
-        "I", "|", "CÔNG TÁC CHỈ ĐẠO", "|", "2",
+        *HEADER,
+        "I", "|", "CÔNG TÁC CHỈ ĐẠO", "|", "3",
         "1", "|", "Kế hoạch CCHC", "|", "1",
-        "|", "Có: 1", "|",
-        *page_break,
-        "2", "|", "Báo cáo CCHC", "|", "1",
-        "|", "Đủ", "|", "1",
+        "|", "Có", "|", "1",
+        "Trang 1/2", *HEADER,
+        "2", "|", "Báo cáo CCHC đầy đủ nội dung và gửi đúng thời gian", "Trang 2/2", *HEADER,
+        "quy định", "|", "2",
+        "|", "Đủ", "|", "2",
         "|", "Thiếu", "|", "0",
     )  # fmt: skip
     result = parse_table_text(text)
     assert codes(result) == ["1", "1.1", "1.2"]
+    assert node_of(spec_of(result), "1.2").name == (
+        "Báo cáo CCHC đầy đủ nội dung và gửi đúng thời gian quy định"
+    )
     assert bands(result, "1.1") == [("Có", Decimal(1))]
-    assert bands(result, "1.2") == [("Đủ", Decimal(1)), ("Thiếu", Decimal(0))]
-    assert not result.warnings
+    assert bands(result, "1.2") == [("Đủ", Decimal(2)), ("Thiếu", Decimal(0))]
+    assert not result.warnings and not result.errors
+    one_per_line = [line for line in text.split("\n") if line != "|"]
+    assert without_lines(spec_of(parse_table_text("\n".join(one_per_line)))) == without_lines(
+        spec_of(result)
+    )
 
 
 # -- Rows ---------------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ laid out this way. It is one pass over the lines with a look-ahead of a line or 
 - A header starts with "STT" (or "TT") on a line of its own and runs to the first row: a number
   followed by a name. Its cells, each line joined to the next, place the columns as the clean
   layout's header does and say how many cells a row has; a column-number row ("1 | 2 | 3" or
-  "(1) | (2)") under it is dropped. A header repeated on a later page is read again.
+  "(1) | (2)") under it is dropped. A header repeated at the top of a later page is dropped,
+  and a row it interrupts goes on after it.
 - Nothing separates one row from the next, so a row ends when it has as many cells as the
   header, or when a line reads as the start of another: a number ("1.2", "II", "a)") followed
   by a name, once the row has reached its points; or, past the points, a label followed by
@@ -116,6 +117,15 @@ class _Layout:
         self.fresh = True  # the next line starts a cell
         self.stt, self.name, self.max = 0, 1, 2
         self.width: int | None = None  # cells in a row, when a header says
+        self.header_lines: list[tuple[str, int]] = []  # the header as first read
+
+    def repeated_header(self, start: int) -> int:
+        """How many lines from `start` repeat the header (at the top of a page), else 0."""
+        count = len(self.header_lines)
+        window = self.lines[start : start + count]
+        if count and [(line.text, line.separators) for line in window] == self.header_lines:
+            return count
+        return 0
 
     # -- looking ahead ---------------------------------------------------------------------
 
@@ -193,8 +203,10 @@ class _Layout:
         self.flush()
         self.out.append((line.number, [line.text]))
 
-    def use_header(self, found: _Header, line: _Line) -> None:
+    def use_header(self, found: _Header, start: int) -> None:
+        self.header_lines = [(line.text, line.separators) for line in self.lines[start : found.end]]
         self.flush()
+        line = self.lines[start]
         if found.cells:
             self.out.append((line.number, found.cells))
             self.width = len(found.cells)
@@ -246,8 +258,11 @@ class _Layout:
         i = start
         while i < len(self.lines):
             line = self.lines[i]
+            if line.stt and (repeated := self.repeated_header(i)):
+                i += repeated  # a row the page break interrupts goes on after it
+                continue
             if line.stt and (found := self.header_at(i, separated=True)) is not None:
-                self.use_header(found, line)
+                self.use_header(found, i)
                 i = found.end
                 continue
             if line.separators:
@@ -281,9 +296,8 @@ class _Layout:
             i += 1
             if line.separators:
                 continue
-            if line.stt and (found := self.header_at(i - 1, separated=False)) is not None:
-                settle()
-                i = found.end
+            if line.stt and (repeated := self.repeated_header(i - 1)):
+                i += repeated - 1  # a row the page break interrupts goes on after it
                 continue
             if line.points and pending and not name:
                 label = "\n".join(p.text for p in pending)
@@ -317,17 +331,11 @@ def cell_rows(text_lines: Sequence[str], header: HeaderReader) -> list[LaidOutRo
     if separators >= 2:
         layout.separated(0)
         return layout.out
-    first = next(
-        (
-            i
-            for i, line in enumerate(lines)
-            if line.stt and layout.header_at(i, separated=False) is not None
-        ),
-        None,
-    )
-    if first is None:
-        return None
-    for line in lines[:first]:
-        layout.out.append((line.number, [line.text]))
-    layout.one_per_line(first)
-    return layout.out
+    for first, line in enumerate(lines):
+        if line.stt and (found := layout.header_at(first, separated=False)) is not None:
+            for before in lines[:first]:
+                layout.out.append((before.number, [before.text]))
+            layout.use_header(found, first)
+            layout.one_per_line(found.end)
+            return layout.out
+    return None
