@@ -231,6 +231,59 @@ def test_a_table_with_self_assessment_and_note_columns_keeps_notes_and_ignores_s
     assert node_of(spec, "1.2").scoring == Scoring.RANGES
 
 
+def test_band_rows_whose_number_cell_is_merged_from_above_lose_no_band():
+    # The page merges the STT cell down over the band rows, so they have one cell fewer.
+    text = lines(
+        *HEADER, "|", "Tự đánh giá", "|", "Ghi chú",
+        "1", "|", "Ban hành kế hoạch CCHC năm", "|", "1", "|", "|",
+        "Ban hành kịp thời", "|", "1", "|", "|",
+        "Ban hành không kịp thời", "|", "0,5", "|", "|",
+        "Không ban hành", "|", "0", "|", "|",
+        "2", "|", "Báo cáo CCHC", "|", "1", "|", "|",
+        "Đủ", "|", "1", "|", "|",
+        "Thiếu", "|", "0", "|", "|",
+    )  # fmt: skip
+    result = parse_table_text(text)
+    assert codes(result) == ["1", "2"] and not result.warnings
+    assert bands(result, "1") == [
+        ("Ban hành kịp thời", Decimal(1)),
+        ("Ban hành không kịp thời", Decimal("0.5")),
+        ("Không ban hành", Decimal(0)),
+    ]
+    assert bands(result, "2") == [("Đủ", Decimal(1)), ("Thiếu", Decimal(0))]
+
+
+def test_bands_listed_in_one_unnumbered_row_are_paired_with_the_points_beside_them():
+    text = lines(
+        *HEADER,
+        "1.1", "|", "Ban hành kế hoạch CCHC năm", "|", "1",
+        "|", "Ban hành kịp thời", "Ban hành không kịp thời", "Không ban hành",
+        "|", "1", "0,5", "0",
+    )  # fmt: skip
+    result = parse_table_text(text)
+    assert bands(result, "1.1") == [
+        ("Ban hành kịp thời", Decimal(1)),
+        ("Ban hành không kịp thời", Decimal("0.5")),
+        ("Không ban hành", Decimal(0)),
+    ]
+    assert node_of(spec_of(result), "1.1").line == 7
+
+
+def test_rows_written_between_bars_are_read_too():
+    text = lines(
+        "|", *HEADER, "|",
+        "|", "1", "|", "Kế hoạch CCHC", "|", "1", "|",
+        "|", "|", "Có", "|", "1", "|",
+        "|", "|", "Không", "|", "0", "|",
+        "|", "2", "|", "Báo cáo", "|", "1", "|",
+        "|", "|", "Đủ", "|", "1", "|",
+    )  # fmt: skip
+    result = parse_table_text(text)
+    assert codes(result) == ["1", "2"]
+    assert bands(result, "1") == [("Có", Decimal(1)), ("Không", Decimal(0))]
+    assert bands(result, "2") == [("Đủ", Decimal(1))]
+
+
 def test_empty_cells_written_as_one_line_of_bars_count_as_cells():
     text = lines(
         "STT", "|", "Tiêu chí", "|", "Điểm tối đa", "|", "Tự đánh giá", "|", "Ghi chú",

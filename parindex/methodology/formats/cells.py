@@ -30,7 +30,11 @@ laid out this way. It is one pass over the lines with a look-ahead of a line or 
 - Nothing separates one row from the next, so a row ends when it has as many cells as the
   header, or when a line reads as the start of another: a number ("1.2", "II", "a)") followed
   by a name, once the row has reached its points; or, past the points, a label followed by
-  points: an unnumbered band row (label in the name column, points in the points column).
+  points: an unnumbered band row (label in the name column, points in the points column). A
+  band row whose number cell the page merged down from the row above simply starts with its
+  label. Rows written between bars ("| 1 | name | 2 |") read the same.
+- An unnumbered row listing several labels, one a line, beside as many lines of points is as
+  many band rows.
 - Without "|" lines (the header found over lines of its own, then one cell per line), a row is
   its number, the name's lines up to a line of points, and those points; under it a label
   (over one line or more) followed by a line of points is a band.
@@ -111,7 +115,7 @@ class _Layout:
         self.lines = lines
         self.header = header
         self.out: list[LaidOutRow] = []
-        self.row: list[list[str]] | None = None
+        self.row: list[list[_Line]] | None = None
         self.row_line = 0
         self.col = 0
         self.fresh = True  # the next line starts a cell
@@ -187,15 +191,28 @@ class _Layout:
         self.row, self.row_line, self.col, self.fresh = [], 0, col, True
 
     def flush(self) -> None:
-        if self.row is not None and any(self.row):
-            self.out.append((self.row_line, ["\n".join(cell) for cell in self.row]))
-        self.row = None
+        row, self.row = self.row, None
+        if row is None or not any(row):
+            return
+        stt, names, points = (row[c] if c < len(row) else [] for c in self.places())
+        listed = not stt and len(points) > 1 and len(names) == len(points)
+        if listed and all(value.points for value in points):
+            # Several bands in one unnumbered row: labels line by line, points beside them.
+            for label, value in zip(names, points, strict=True):
+                cells = [""] * (max(self.places()) + 1)
+                cells[self.name], cells[self.max] = label.text, value.text
+                self.out.append((label.number, cells))
+            return
+        self.out.append((self.row_line, ["\n".join(line.text for line in cell) for cell in row]))
+
+    def places(self) -> tuple[int, int, int]:
+        return self.stt, self.name, self.max
 
     def add(self, line: _Line) -> None:
         assert self.row is not None
         while len(self.row) <= self.col:
             self.row.append([])
-        self.row[self.col].append(line.text)
+        self.row[self.col].append(line)
         self.row_line = self.row_line or line.number
         self.fresh = False
 
@@ -233,6 +250,8 @@ class _Layout:
                 return
             self.add(line)
             return
+        if self.fresh and not any(self.row) and line.code and self.name_follows(i, True):
+            self.col = self.stt  # a row written between bars, "| 1 | name | 2 |"
         cell = self.row[self.col] if self.col < len(self.row) else []
         past_max = self.col > self.max
         row_starts = line.code and self.name_follows(i, separated=True)
@@ -249,7 +268,7 @@ class _Layout:
             self.begin()
         elif band_starts:
             self.begin(self.name)
-        elif self.col == self.max and len(cell) == 1 and parse_points(cell[0]) is not None:
+        elif self.col == self.max and cell[-1].points and not line.points:
             self.alone(line)  # after a row's points, without a separator: not part of the row
             return
         self.add(line)
