@@ -6,6 +6,7 @@ import io
 import zipfile
 
 from parindex.methodology.formats.docx import parse_docx
+from parindex.methodology.formats.pdf import parse_pdf
 from parindex.methodology.formats.table import parse_table_text
 from parindex.methodology.formats.xlsx import parse_xlsx
 from parindex.methodology.formats.yaml_format import load_yaml
@@ -13,8 +14,10 @@ from parindex.methodology.tree import ImportResult, Severity, problem
 
 
 def read_tree(data: bytes, filename: str = "") -> ImportResult:
-    """Read YAML, XLSX, DOCX or table text; anything else gets an error naming the file."""
+    """Read YAML, XLSX, DOCX, PDF or table text; anything else gets an error naming the file."""
     name = filename.lower()
+    if data[:5] == b"%PDF-":
+        return parse_pdf(data)
     if data[:4] == b"PK\x03\x04":
         try:
             members = set(zipfile.ZipFile(io.BytesIO(data)).namelist())

@@ -56,7 +56,11 @@ TEMPLATES: dict[str, Promise] = {
     "skipped_line": gettext_lazy("Not part of the table, skipped: “%(text)s”."),
     "bad_value": gettext_lazy("“%(value)s” is not a valid %(field)s."),
     "unreadable_file": gettext_lazy("The file %(name)s cannot be read."),
-    "unsupported_file": gettext_lazy("%(name)s is neither YAML, XLSX, DOCX nor text."),
+    "unsupported_file": gettext_lazy("%(name)s is neither YAML, XLSX, DOCX, PDF nor text."),
+    "pdf_without_text": gettext_lazy(
+        "The PDF has no text layer (it is a scanned image): copy the table's text from the "
+        "decision and paste it instead."
+    ),
     "no_table": gettext_lazy("No criteria table was found (expected STT | name | max points)."),
 }
 

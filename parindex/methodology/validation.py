@@ -38,6 +38,8 @@ KINDS: dict[str, str] = {
     "bad_points": "{where}: {value} is not a number of points.",
     "unreadable_file": "The file {name} cannot be read: {detail}",
     "no_table": "No criteria table was found (expected the columns STT | name | max points).",
+    "pdf_without_text": "The PDF has no text layer (it is a scanned image); paste the table's "
+    "text instead.",
     "bad_code": "{where} is not a code like 1, 1.2 or 1.2.10.",
     "duplicate_code": "{where} appears more than once (first on line {first_line}).",
     "orphan": "{where}: its parent {parent} is not in the tree.",

@@ -205,7 +205,7 @@ class FrameworkImportForm(forms.Form):
         label=_("File"),
         required=False,
         help_text=_(
-            "YAML (parindex format), XLSX or DOCX with the table STT | Lĩnh vực/Tiêu chí/Tiêu chí thành phần | Điểm tối đa."
+            "YAML (parindex format), XLSX, DOCX or PDF with the table STT | Lĩnh vực/Tiêu chí/Tiêu chí thành phần | Điểm tối đa."
         ),
     )
     text = forms.CharField(
@@ -213,7 +213,7 @@ class FrameworkImportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 10, "class": "mono"}),
         help_text=_(
-            "One row per line, cells separated by | or tabs; band lines “label: points” under their row."
+            "One row per line, cells separated by | or tabs; band lines “label: points” under their row. A table copied from a web page or a PDF with each cell on its own line is read too."
         ),
     )
     name = forms.CharField(

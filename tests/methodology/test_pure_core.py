@@ -15,6 +15,9 @@ MODULES = [
     "parindex.methodology.formats.table",
     "parindex.methodology.formats.xlsx",
     "parindex.methodology.formats.docx",
+    "parindex.methodology.formats.cells",
+    "parindex.methodology.formats.pdf",
+    "parindex.methodology.importing",
 ]
 
 

@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 
 import docx
+import pypdf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ from parindex.methodology.formats.table import _header_places, parse_table_text
 from parindex.methodology.importing import read_tree
 from parindex.methodology.tree import ImportResult, Scoring, Severity
 from tests.methodology.support import REFERENCE, kinds, node_of, spec_of, without_lines
+from tests.plans.test_pdf_plans import one_page_pdf
 
 TABLES = Path(__file__).parent / "data" / "tables"
 CA_MAU = (REFERENCE / "raw" / "camau-1880-01.txt").read_text(encoding="utf-8")
@@ -483,3 +485,77 @@ def test_a_very_long_line_is_text_and_reaches_no_number_reader(monkeypatch):
     rows = cells.cell_rows(text.split("\n"), _header_places)
     assert rows is not None and max(seen) <= 60
     assert isinstance(parse_table_text(text), ImportResult)
+
+
+# -- PDF text layers ----------------------------------------------------------------------------
+
+# A PDF's text layer as a PDF printer writes a table: a cell a line, the header wrapped and
+# repeated on the next page. Typed without accents, as such files often come.
+PDF_PAGES = [
+    [
+        "STT",
+        "Linh vuc/Tieu",
+        "chi/Tieu chi thanh phan",
+        "Diem toi",
+        "da",
+        "1",
+        "CONG TAC CHI DAO, DIEU HANH CCHC",
+        "2",
+        "1.1",
+        "Ban hanh ke hoach CCHC nam",
+        "1",
+        "Ban hanh kip thoi",
+        "1",
+        "Khong ban hanh",
+        "0",
+        "1.2",
+        "Bao cao CCHC day du noi dung va gui dung",
+        "Trang 1",
+    ],
+    [
+        "STT",
+        "Linh vuc/Tieu",
+        "chi/Tieu chi thanh phan",
+        "Diem toi",
+        "da",
+        "thoi gian quy dinh",
+        "1",
+        "Dat yeu cau: 1",
+        "Khong dat yeu cau: 0",
+        "Trang 2",
+    ],
+]
+
+
+def pdf_of(pages: list[list[str]]) -> bytes:
+    """Pages of text lines as a PDF, from single-page PDFs merged by pypdf."""
+    writer = pypdf.PdfWriter()
+    for lines_of_page in pages:
+        writer.append(pypdf.PdfReader(io.BytesIO(one_page_pdf(lines_of_page))))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_table_in_a_pdf_text_layer_is_read_one_cell_a_line_across_its_pages():
+    result = read_tree(pdf_of(PDF_PAGES), "quyet-dinh.pdf")
+    assert codes(result) == ["1", "1.1", "1.2"] and not result.errors
+    spec = spec_of(result)
+    assert node_of(spec, "1.2").name == (
+        "Bao cao CCHC day du noi dung va gui dung thoi gian quy dinh"
+    )
+    assert bands(result, "1.1") == [
+        ("Ban hanh kip thoi", Decimal(1)),
+        ("Khong ban hanh", Decimal(0)),
+    ]
+    assert bands(result, "1.2") == [("Dat yeu cau", Decimal(1)), ("Khong dat yeu cau", Decimal(0))]
+
+
+def test_a_pdf_without_a_text_layer_is_an_error_saying_to_paste_the_text():
+    (error,) = read_tree(pdf_of([[]]), "scan.pdf").problems
+    assert (error.kind, error.severity) == ("pdf_without_text", Severity.ERROR)
+
+
+def test_a_damaged_pdf_is_an_error_naming_it():
+    (error,) = read_tree(b"%PDF-1.4\nnot really a pdf", "hong.pdf").problems
+    assert (error.kind, error.param("name")) == ("unreadable_file", "PDF")

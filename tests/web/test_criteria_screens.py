@@ -21,6 +21,7 @@ from parindex.methodology.models import Band, Framework, FrameworkStatus, Node
 from parindex.methodology.tree import FrameworkSpec
 from parindex.orgs.models import AuditEntry, Organisation, User
 from tests.conftest import LaoCai
+from tests.plans.test_pdf_plans import one_page_pdf
 from tests.web.pages import Element, alerts, field_errors, heading, page, parse, vi
 
 ClientFor = Callable[[User], Client]
@@ -30,6 +31,9 @@ CA_MAU = (
     HERE.parent / "methodology" / "data" / "reference" / "raw" / "camau-1880-01.txt"
 ).read_text(encoding="utf-8")
 SHIPPED = HERE.parents[1] / "parindex" / "methodology" / "data"
+CA_MAU_CELLS = (HERE.parent / "methodology" / "data" / "tables" / "camau-1880-cells.txt").read_text(
+    encoding="utf-8"
+)
 HX = {"HX-Request": "true"}
 
 
@@ -181,6 +185,40 @@ def test_a_yaml_file_uploaded_through_the_form_is_imported_valid(
     doc = page(as_coordinator.get(f"/criteria/{framework.pk}/"))
     assert doc.has(data_valid=True) and not doc.has(data_gaps=True)
     assert vi("The criteria tree was imported and is valid.") in alerts(doc)
+
+
+def test_a_table_copied_cell_by_cell_is_pasted_and_imported_as_its_clean_layout(
+    as_coordinator: Client, lao_cai: LaoCai
+) -> None:
+    response = import_text(as_coordinator, CA_MAU_CELLS.replace("\n", "\r\n"))
+    assert response.status_code == 302  # type: ignore[attr-defined]
+    framework = Framework.objects.get()
+    expected = read_tree(CA_MAU.encode(), "camau.txt").spec
+    assert expected is not None
+    assert list(Node.objects.filter(framework=framework).values_list("code", "name")) == [
+        (n.code, n.name) for n in expected.nodes
+    ]
+    assert list(
+        Band.objects.filter(node__framework=framework)
+        .order_by("node__position", "position")
+        .values_list("node__code", "label")
+    ) == [(n.code, b.label) for n in expected.nodes for b in n.bands]
+
+
+def test_a_scanned_pdf_is_refused_with_a_message_saying_to_paste_its_text(
+    coordinator: User, client_for: ClientFor
+) -> None:
+    before = criteria_snapshot()
+    scan = SimpleUploadedFile("quyet-dinh.pdf", one_page_pdf([]), content_type="application/pdf")
+    doc = page(client_for(coordinator).post("/criteria/import/", {"file": scan, "name": "QĐ"}))
+    shown = [li.text for li in doc.one(data_import_problems=True).select("li")]
+    assert shown == [
+        vi(
+            "The PDF has no text layer (it is a scanned image): copy the table's text from the "
+            "decision and paste it instead."
+        )
+    ]
+    assert criteria_snapshot() == before
 
 
 # --- completing a draft --------------------------------------------------------------------------

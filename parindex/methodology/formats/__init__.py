@@ -5,6 +5,7 @@
 - `cells`: the rows of that table put back together from text copied one cell per line.
 - `xlsx`: spreadsheets in that layout (`parse_xlsx`, `export_xlsx`).
 - `docx`: Word documents holding that table (`parse_docx`).
+- `pdf`: PDF files whose text layer holds that table (`parse_pdf`).
 
 Every reader returns an `ImportResult` whose problems already include `validation.validate`'s.
 """
