@@ -29,7 +29,7 @@ class Command(BaseCommand):
         )
         imp = sub.add_parser(
             "import",
-            help="Import a tree from YAML, XLSX, DOCX or table text; nothing is saved on error.",
+            help="Import a tree from YAML, XLSX, DOCX, PDF or table text; nothing is saved on error.",
         )
         imp.add_argument(
             "file", help="Path to the file, or - for standard input (table text or YAML)."
