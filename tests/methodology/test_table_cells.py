@@ -89,6 +89,34 @@ def test_the_copied_fragment_reads_from_a_word_document_without_tables():
     assert without_lines(spec_of(result)) == without_lines(spec_of(parse_table_text(CA_MAU, META)))
 
 
+def test_a_table_drawn_by_a_doc_to_text_converter_with_wrapped_cells_reads_the_same_tree():
+    drawn = (TABLES / "camau-1880-antiword.txt").read_text(encoding="utf-8")
+    result = read_tree(drawn.encode(), "quyet-dinh-1880.txt")
+    clean = parse_table_text(CA_MAU)
+    assert without_lines(spec_of(result)) == without_lines(spec_of(clean))
+    assert [p.line for p in result.warnings] == [1, 2, 3]
+
+
+def test_a_wrapped_line_between_bars_that_is_a_band_stays_a_band():
+    text = lines(
+        "|STT |Tiêu chí                 |Điểm |",
+        "|1   |Ban hành kế hoạch CCHC   |1    |",
+        "|    |năm                      |     |",
+        "|    |Ban hành kịp thời: 1     |     |",
+        "|    |Không ban hành           |0    |",
+        "|    |hoặc ban hành muộn       |     |",
+    )
+    result = parse_table_text(text)
+    assert node_of(spec_of(result), "1").name == "Ban hành kế hoạch CCHC năm"
+    assert bands(result, "1") == [
+        ("Ban hành kịp thời", Decimal(1)),
+        ("Không ban hành hoặc ban hành muộn", Decimal(0)),
+    ]
+    # Between bars only: a loose line of the clean layout is still skipped with a warning.
+    loose = parse_table_text("1 | Ban hành kế hoạch | 1\n  | năm |\n  Đạt: 1\n")
+    assert [p.param("text") for p in loose.warnings] == ["năm"]
+
+
 # -- Headers ------------------------------------------------------------------------------------
 
 

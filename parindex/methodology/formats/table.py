@@ -17,6 +17,10 @@ One interpreter, `read_rows`, reads rows of cells whatever file they came from:
   "a)", "b)" are sub-items numbered after the criterion above (1.2 → 1.2.1, 1.2.2).
 - A row with an empty STT, a name and a number of points is a band of the row above; so is a
   lone "label: points" cell or line, and any "label: points" line inside a multi-line name cell.
+- A row written between bars ("|    |rest of the name |    |") with an empty STT, no points
+  and a name that is not a band line is the rest of a cell wrapped from the row (or band) above,
+  as `.doc`-to-text converters draw tables.
+- Text laid out one cell per line is put back into rows first (`formats.cells`).
   A line like "Điểm = tỷ lệ % × điểm tối đa" makes the row above proportional.
 - Anything else (a URL, a comment, page clutter, "1.3 [chunk ends]") is skipped with a warning
   naming its line. A table row whose points do not read as a number is an error.
@@ -56,6 +60,9 @@ class Row:
 
     line: int
     cells: list[str]
+    # Written between bars ("|1.1 |Name |1 |"): text converters that wrap a long cell over
+    # several such lines leave the STT and points cells of the lines after the first empty.
+    bordered: bool = False
 
 
 @dataclass
@@ -143,6 +150,7 @@ class _Interpreter:
     relative: bool | None = None  # Arabic codes under it are relative to it
     letter_parent: str | None = None
     letters: int = 0
+    last: NodeSpec | BandSpec | Columns | None = None  # what a wrapped bordered line goes on
 
     def skip(self, row: Row, text: str) -> None:
         self.problems.append(
@@ -159,21 +167,32 @@ class _Interpreter:
             return
         columns = header_columns(cells)
         if columns is not None:
-            self.columns = columns
+            self.columns = self.last = columns
             return
         stt = self.cell(cells, self.columns.stt)
         name = self.cell(cells, self.columns.name)
         points = self.cell(cells, self.columns.max)
+        last, self.last = self.last, None
         if stt and name and (code := self.code(stt)) is not None:
             self.node_row(row, cells, code, name, points)
         elif not stt and name and fold(name) in _TOTAL_ROWS:
             self.skip(row, " | ".join(filled))
         elif not stt and name and points and parse_points(points) is not None:
             self.band_row(row, cells, name, points)
+        elif row.bordered and not stt and name and last is not None and self.wraps(name):
+            self.last = last
+            if isinstance(last, NodeSpec):
+                last.name = clean(f"{last.name} {name}")
+            elif isinstance(last, BandSpec):
+                last.label = clean(f"{last.label} {name}")
         elif len(filled) == 1:
             self.free_text(row, filled[0])
         else:
             self.skip(row, " | ".join(filled))
+
+    def wraps(self, text: str) -> bool:
+        """Can this text be the rest of a cell wrapped from the line above?"""
+        return "\n" not in text and parse_band_line(text) is None and not is_proportional_line(text)
 
     def code(self, stt: str) -> str | None:
         """The dotted code an STT cell stands for, or None when it is not one."""
@@ -231,6 +250,7 @@ class _Interpreter:
             node.scoring = Scoring.PROPORTIONAL
         self.choices(node, cells, row)
         self.nodes.append(node)
+        self.last = None if rest else node
         for line in rest:
             self.text_line(row, line)
 
@@ -283,6 +303,7 @@ class _Interpreter:
             setattr(band, side, bound)
             setattr(band, side + "_inclusive", not inclusive or fold(inclusive) in _YES)
         self.nodes[-1].bands.append(band)
+        self.last = band
 
     def free_text(self, row: Row, text: str) -> None:
         for line in text.split("\n"):
@@ -363,9 +384,11 @@ def _line_rows(lines: list[str]) -> list[Row]:
             cells = [line.strip()]
         elif "|" in line:
             body = line.strip()
-            if len(body) > 1 and body.startswith("|") and body.endswith("|"):
-                line = body[1:-1]  # a Markdown table row
-            cells = line.split("|")
+            bordered = len(body) > 1 and body.startswith("|") and body.endswith("|")
+            if bordered:
+                line = body[1:-1]  # a Markdown table row, or a text converter's
+            rows.append(Row(number, line.split("|"), bordered=bordered))
+            continue
         elif "\t" in line:
             cells = line.split("\t")
         else:
