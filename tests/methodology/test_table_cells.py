@@ -157,6 +157,18 @@ def test_a_header_wrapped_over_several_lines_places_the_columns():
     assert bands(result, "1") == [("Ban hành đúng hạn", Decimal(2)), ("Không ban hành", Decimal(0))]
 
 
+def test_a_header_without_bars_over_rows_with_bars_is_still_a_header():
+    text = lines(
+        "STT", "Lĩnh vực/Tiêu", "chí/Tiêu chí thành phần", "Điểm tối đa",
+        "1", "|", "Báo cáo CCHC", "|", "1",
+        "|", "Đủ", "|", "1",
+        "|", "Thiếu", "|", "0",
+    )  # fmt: skip
+    result = parse_table_text(text)
+    assert codes(result) == ["1"] and not result.warnings
+    assert bands(result, "1") == [("Đủ", Decimal(1)), ("Thiếu", Decimal(0))]
+
+
 def test_a_column_number_row_under_the_header_is_not_read_as_a_criterion():
     text = lines(
         "STT", "|", "Tiêu chí", "|", "Điểm tối đa",

@@ -159,30 +159,38 @@ class _Layout:
 
     def header_at(self, start: int, separated: bool) -> _Header | None:
         """The header starting at line `start` ("STT"), or None when none starts there."""
-        cells: list[list[str]] = [[]]
-        numbering = False
+        by_bars: list[list[str]] = [[]]
+        by_lines: list[list[str]] = []
+        bars = numbering = False
         for i in range(start, min(len(self.lines), start + _HEADER_SPAN)):
             line = self.lines[i]
             if line.separators:
+                bars = True
                 if not numbering:
-                    cells.extend([] for _ in range(line.separators))
+                    by_bars.extend([] for _ in range(line.separators))
                 continue
             if i > start and line.code and self.name_follows(i, separated):
-                return self._header(i, cells, separated)
+                return self._header(i, by_bars if bars else by_lines, bars)
             if line.points or _COLUMN_NUMBER.fullmatch(line.text):
                 numbering = True
             elif not numbering:
-                if not separated and cells[-1] and not (line.lower or cells[-1][-1][-1] in "/-"):
-                    cells.append([])  # one cell per line, but a wrapped cell goes on
-                cells[-1].append(line.text)
+                by_bars[-1].append(line.text)
+                if by_lines and (line.lower or by_lines[-1][-1][-1] in "/-"):
+                    by_lines[-1].append(line.text)  # a wrapped cell goes on
+                else:
+                    by_lines.append([line.text])
         return None
 
-    def _header(self, end: int, cells: list[list[str]], separated: bool) -> _Header | None:
+    def _header(self, end: int, cells: list[list[str]], bars: bool) -> _Header | None:
         joined = [clean(" ".join(cell)).replace("/ ", "/") for cell in cells]
         places = self.header(joined)
         if places is None:
             return None
-        return _Header(end, joined if separated else [], places)
+        if not bars:
+            # Cells guessed from lines only say this is a header: rows are then read as
+            # STT | name | points, and without a count of cells.
+            return _Header(end, [], (0, 1, 2))
+        return _Header(end, joined, places)
 
     # -- rows ------------------------------------------------------------------------------
 
