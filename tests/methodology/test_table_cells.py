@@ -500,6 +500,7 @@ PATHOLOGICAL: dict[str, Callable[[int], str]] = {
     "headers that never end": lambda n: "STT\n|\nĐiểm\n" * n,
     "one-per-line headers": lambda n: "STT\nTiêu chí\nĐiểm tối đa\n1\n" * n,
     "rows without bands": lambda n: "1.1\n|\nTên\n|\n1\n" * n,
+    "a row of ever more cells": lambda n: "|\n" * n + "Tên\n|\n" * n,
 }
 
 

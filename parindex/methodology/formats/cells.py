@@ -116,7 +116,7 @@ class _Layout:
         self.header = header
         self.out: list[LaidOutRow] = []
         self.row: list[list[_Line]] | None = None
-        self.row_line = 0
+        self.row_line = 0  # the row's first line; 0 while it has no text
         self.col = 0
         self.fresh = True  # the next line starts a cell
         self.stt, self.name, self.max = 0, 1, 2
@@ -258,7 +258,7 @@ class _Layout:
                 return
             self.add(line)
             return
-        if self.fresh and not any(self.row) and line.code and self.name_follows(i, True):
+        if self.fresh and not self.row_line and line.code and self.name_follows(i, True):
             self.col = self.stt  # a row written between bars, "| 1 | name | 2 |"
         cell = self.row[self.col] if self.col < len(self.row) else []
         past_max = self.col > self.max
