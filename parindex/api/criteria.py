@@ -183,7 +183,7 @@ def get_framework(request: HttpRequest, framework_id: int) -> dict[str, Any]:
 @router.post(
     "/import",
     response={201: FrameworkDetailOut, 422: ImportRefusedOut},
-    summary="Import a tree from a file (YAML, XLSX, DOCX, text) or pasted text; nothing is saved on error",
+    summary="Import a tree from a file (YAML, XLSX, DOCX, PDF, text) or pasted text; nothing is saved on error",
 )
 def import_framework(
     request: HttpRequest,
