@@ -12,9 +12,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import FileResponse, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
@@ -23,11 +22,10 @@ from ninja.files import UploadedFile
 from parindex.lib.numbers import NumberFormatError, parse_decimal
 from parindex.lib.text import nfc
 from parindex.orgs import access
-from parindex.reporting import actions, overview
+from parindex.reporting import actions, overview, reading
 from parindex.reporting.downloads import evidence_response
 from parindex.reporting.models import (
     Evidence,
-    Item,
     PeriodKind,
     Report,
     Round,
@@ -125,6 +123,14 @@ class ItemOut(Schema):
     evidence: list[EvidenceOut]
 
 
+class HistoryOut(Schema):
+    at: datetime
+    actor: str
+    channel: str  # web, api, cli or system
+    action: str
+    changes: dict[str, Any]  # field: [before, after]
+
+
 class ReportOut(ReportSummaryOut):
     round_title: str
     plan_id: int
@@ -133,6 +139,7 @@ class ReportOut(ReportSummaryOut):
     can_submit: bool
     can_review: bool
     items: list[ItemOut]
+    history: list[HistoryOut]  # newest first, as far as the caller may read the audit log
 
 
 class ValueIn(Schema):
@@ -234,18 +241,13 @@ def _counts(value: Value | None) -> dict[str, Any] | None:
 
 
 def _visible_report(request: HttpRequest, report_id: int) -> Report:
-    return get_object_or_404(
-        access.reports_for(request.user).select_related("round__plan", "agency"), pk=report_id
-    )
+    return access.report_for(request.user, report_id)
 
 
 def _visible_round(request: HttpRequest, round_id: int) -> Round:
-    return get_object_or_404(
-        Round.objects.filter(plan__in=access.plans_for(request.user))
-        .select_related("plan")
-        .annotate(report_count=Count("reports")),
-        pk=round_id,
-    )
+    round_ = access.round_for(request.user, round_id)
+    round_.report_count = round_.reports.count()  # type: ignore[attr-defined]
+    return round_
 
 
 def _evidence_out(evidence: Evidence) -> dict[str, Any]:
@@ -259,8 +261,8 @@ def _evidence_out(evidence: Evidence) -> dict[str, Any]:
     }
 
 
-def _item_out(item: Item, report: Report, editable: bool, before: Item | None) -> dict[str, Any]:
-    earlier = {v.quantity_id: v for v in before.values.all()} if before else {}
+def _item_out(line: reading.ItemReading, report: Report, editable: bool) -> dict[str, Any]:
+    item, before = line.item, line.previous
     return {
         "id": item.pk,
         "target_id": item.target_id,
@@ -275,54 +277,47 @@ def _item_out(item: Item, report: Report, editable: bool, before: Item | None) -
         "previous_status": before.status if before else None,
         "values": [
             {
-                "id": v.pk,
-                "quantity_id": v.quantity_id,
+                "id": v.value.pk,
+                "quantity_id": v.quantity.pk,
                 "subject": v.quantity.subject,
                 "unit": v.quantity.unit,
                 "comparator": v.quantity.comparator,
                 "target": v.quantity.value,
                 "target_high": v.quantity.value_high,
-                "numerator": v.numerator,
-                "denominator": v.denominator,
-                "rate": v.rate if v.quantity.unit == "percent" else None,
-                "previous": _counts(earlier.get(v.quantity_id)),
+                "numerator": v.value.numerator,
+                "denominator": v.value.denominator,
+                "rate": v.value.rate if v.is_rate else None,
+                "previous": _counts(v.previous),
             }
-            for v in item.values.all()
+            for v in line.values
         ],
-        "evidence": [_evidence_out(e) for e in item.evidence.all()],
+        "evidence": [_evidence_out(e) for e in line.evidence],
     }
 
 
 def _report_out(request: HttpRequest, report: Report) -> dict[str, Any]:
     user = request.user
-    values = Prefetch(
-        "values",
-        queryset=Value.objects.select_related("quantity").order_by("quantity__position", "pk"),
-    )
-    items = (
-        report.items.select_related("target__area")
-        .prefetch_related(values, "evidence")
-        .order_by("position", "pk")
-    )
-    previous_round = report.round.previous()
-    before: dict[int, Item] = {}
-    if previous_round is not None:
-        before = {
-            i.target_id: i
-            for i in Item.objects.filter(
-                report__round=previous_round, report__agency_id=report.agency_id
-            ).prefetch_related(values)
-        }
-    can_edit = actions.can_edit(user, report)
+    seen = reading.read_report(user, report)
+    can_edit = access.can_edit(user, report)
     return {
         **_summary(report, timezone.localdate()),
         "round_title": report.round.title,
         "plan_id": report.round.plan_id,
         "narrative": report.narrative,
         "can_edit": can_edit,
-        "can_submit": actions.can_submit(user, report),
-        "can_review": actions.can_review(user, report),
-        "items": [_item_out(i, report, can_edit, before.get(i.target_id)) for i in items],
+        "can_submit": access.can_submit(user, report),
+        "can_review": access.can_review(user, report),
+        "items": [_item_out(line, report, can_edit) for line in seen.items],
+        "history": [
+            {
+                "at": entry.at,
+                "actor": entry.actor_name,
+                "channel": entry.channel,
+                "action": entry.action,
+                "changes": entry.changes,
+            }
+            for entry in seen.history
+        ],
     }
 
 
@@ -342,12 +337,10 @@ def _number(text: Decimal | str | None, key: str, errors: dict[str, list[str]]) 
 
 
 @router.get(
-    "/rounds", response=list[RoundOut], summary="Reporting rounds of the plans the caller sees"
+    "/rounds", response=list[RoundOut], summary="Reporting rounds the caller follows or reports in"
 )
 def list_rounds(request: HttpRequest, plan_id: int | None = None) -> list[dict[str, Any]]:
-    rounds = Round.objects.filter(plan__in=access.plans_for(request.user)).annotate(
-        report_count=Count("reports")
-    )
+    rounds = access.rounds_for(request.user).annotate(report_count=Count("reports"))
     if plan_id:
         rounds = rounds.filter(plan_id=plan_id)
     return [_round_out(r) for r in rounds.order_by("-deadline", "-pk")]
@@ -359,7 +352,7 @@ def list_rounds(request: HttpRequest, plan_id: int | None = None) -> list[dict[s
     summary="Open a round (coordinators): one report per responsible agency",
 )
 def open_round(request: HttpRequest, payload: RoundIn) -> Status[dict[str, Any]]:
-    plan = get_object_or_404(access.plans_for(request.user), pk=payload.plan_id)
+    plan = access.plan_for(request.user, payload.plan_id)
     if payload.kind not in PeriodKind.values:
         raise ValidationError(
             {"kind": _("Use one of: %(kinds)s.") % {"kinds": ", ".join(PeriodKind.values)}}
@@ -392,7 +385,7 @@ def get_round(request: HttpRequest, round_id: int) -> dict[str, Any]:
 )
 def round_overview(request: HttpRequest, round_id: int) -> dict[str, Any]:
     round_ = _visible_round(request, round_id)
-    if not actions.can_follow_round(request.user, round_):
+    if not access.can_follow_round(request.user, round_):
         raise PermissionDenied(_("Only Home Affairs, leaders and appraisers follow a round."))
     today = timezone.localdate()
     reports = list(
@@ -469,7 +462,7 @@ def get_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
 )
 def save_report(request: HttpRequest, report_id: int, payload: ReportIn) -> Status[dict[str, Any]]:
     report = _visible_report(request, report_id)
-    if not actions.can_edit(request.user, report):
+    if not access.can_edit(request.user, report):
         raise PermissionDenied(_("You are not allowed to make this change."))
     items = {i.pk: i for i in report.items.all()}
     errors: dict[str, list[str]] = {}
@@ -542,7 +535,7 @@ def review_item(
     request: HttpRequest, report_id: int, item_id: int, payload: ReviewIn
 ) -> dict[str, Any]:
     report = _visible_report(request, report_id)
-    item = get_object_or_404(report.items.all(), pk=item_id)
+    item = access.item_for(request.user, report, item_id)
     actions.review_item(
         item,
         by=access.actor(request.user),
@@ -577,19 +570,13 @@ def add_evidence(
     request: HttpRequest, report_id: int, item_id: int, file: File[UploadedFile]
 ) -> Status[dict[str, Any]]:
     report = _visible_report(request, report_id)
-    item = get_object_or_404(report.items.select_related("target"), pk=item_id)
-    item.report = report
+    item = access.item_for(request.user, report, item_id)
     evidence = actions.add_evidence(item, by=access.actor(request.user), upload=file)
     return Status(201, _evidence_out(evidence))
 
 
 def _visible_evidence(request: HttpRequest, evidence_id: int) -> Evidence:
-    return get_object_or_404(
-        Evidence.objects.filter(item__report__in=access.reports_for(request.user)).select_related(
-            "item__report__agency", "item__target"
-        ),
-        pk=evidence_id,
-    )
+    return access.evidence_for(request.user, evidence_id)
 
 
 @router.get("/evidence/{int:evidence_id}", summary="Download an evidence file")

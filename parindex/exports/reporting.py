@@ -40,8 +40,8 @@ from parindex.orgs import access
 from parindex.orgs.access import AnyUser
 from parindex.orgs.models import Organisation
 from parindex.plans.models import Area, Plan, Quantity, Responsibility, Target
-from parindex.reporting import overview, progress
-from parindex.reporting.actions import can_follow_round, state_on
+from parindex.reporting import overview, progress, reading
+from parindex.reporting.actions import state_on
 from parindex.reporting.models import Item, PeriodKind, Report, ReportStatus, Round, Value
 
 # --- Vietnamese wording of the documents -------------------------------------------------------
@@ -212,17 +212,14 @@ def round_for(user: AnyUser, params: dict[str, str]) -> tuple[Round, list[Report
     """The round, the reports of it the person reads, and whether that is all of them.
 
     As on the round's overview screen: coordinators and leaders follow the whole round,
-    appraisers the agencies assigned to them (`actions.can_follow_round`); an agency's own
+    appraisers the agencies assigned to them (`access.can_follow_round`); an agency's own
     people export their agency's report instead."""
     pk = _id(params, "round", "the round's id, as `parindex report rounds` lists them")
-    round_ = (
-        Round.objects.filter(plan__in=access.plans_for(user), pk=pk)
-        .select_related("plan__province")
-        .first()
-    )
-    if round_ is None:
-        raise ExportError(f"round {pk} not found")
-    if not can_follow_round(user, round_):
+    try:
+        round_ = access.round_for(user, pk)
+    except access.NotFound:
+        raise ExportError(f"round {pk} not found") from None
+    if not access.can_follow_round(user, round_):
         raise ExportError(
             f"round {pk}: the consolidated report is for Home Affairs, the province's leaders "
             "and appraisers; export your agency's report instead (agency-report)"
@@ -233,21 +230,17 @@ def round_for(user: AnyUser, params: dict[str, str]) -> tuple[Round, list[Report
         .select_related("agency", "submitted_by")
         .order_by("agency__name", "pk")
     )
+    # Only the number of the round's reports, to say whether the export covers them all.
     complete = len(reports) == Report.objects.filter(round=round_).count()
     return round_, reports, complete
 
 
 def report_for(user: AnyUser, params: dict[str, str]) -> Report:
     pk = _id(params, "report", "the report's id")
-    report = (
-        access.reports_for(user)
-        .filter(pk=pk)
-        .select_related("round__plan__province", "agency__province", "submitted_by")
-        .first()
-    )
-    if report is None:
-        raise ExportError(f"report {pk} not found")
-    return report
+    try:
+        return access.report_for(user, pk)
+    except access.NotFound:
+        raise ExportError(f"report {pk} not found") from None
 
 
 def _items(reports: Sequence[Report]) -> list[Item]:
@@ -633,7 +626,7 @@ def agency_docx(user: AnyUser, params: dict[str, str]) -> bytes:
     for text in paragraphs or ["(Chưa có nội dung tóm tắt.)"]:
         doc.paragraph(text)
     doc.heading("II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU ĐƯỢC GIAO")
-    items = _items([report])
+    items = [line.item for line in reading.read_report(user, report, history=False).items]
     plan_targets = list(
         Target.objects.filter(plan=plan).select_related("area").order_by("position")
     )
@@ -675,7 +668,7 @@ def agency_sheets(user: AnyUser, params: dict[str, str]) -> list[Sheet]:
     round_ = report.round
     today = timezone.localdate()
     state = state_on(report, today)
-    items = _items([report])
+    items = [line.item for line in reading.read_report(user, report, history=False).items]
     responsibility = dict(Responsibility.choices)
     facts: list[list[Any]] = [
         [_("Plan"), f"{round_.plan.number} — {round_.plan.title}"],

@@ -1,7 +1,11 @@
 """The one access rule: who may see and change what.
 
-Every view, API endpoint, export and dashboard asks these functions; none writes its own
-access query. Roles are held for a province (coordinator, leader, appraiser) or for one agency
+Every view, API endpoint, export, dashboard and command asks these functions; none writes its
+own access query. Each model family has a queryset (`reports_for(user)`) and a per-object getter
+(`report_for(user, pk)`); a getter raises `NotFound` for an object the person may not see, as
+for one that does not exist, so nobody learns what exists. Views and the API answer 404 (it is
+an `Http404`); exports and commands turn it into their own error. The `can_*` rules say who may
+change what; the action functions check them again before writing. Roles are held for a province (coordinator, leader, appraiser) or for one agency
 (reporter, head). A person sees their own province's organisation tree; the people and data of
 an agency are visible to that agency, to the province's coordinators and leaders, and to the
 appraisers assigned to it. Only coordinators change the province's organisations, people and
@@ -11,19 +15,41 @@ criteria trees; leaders read everything and change nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
 
-from parindex.orgs.models import Organisation, OrganisationQuerySet, Role, RoleAssignment, User
+from parindex.orgs.models import (
+    AuditEntry,
+    Organisation,
+    OrganisationQuerySet,
+    Role,
+    RoleAssignment,
+    User,
+)
 
 if TYPE_CHECKING:
     from parindex.methodology.models import Framework
-    from parindex.plans.models import Plan
-    from parindex.reporting.models import Report
+    from parindex.plans.models import Plan, PlanImport
+    from parindex.reporting.models import Evidence, Item, Report, Round
 
 AnyUser = User | AnonymousUser
+
+
+class NotFound(Http404):
+    """The object does not exist or the person may not see it; the two are not told apart."""
+
+
+M = TypeVar("M", bound=Model)
+
+
+def _one(query: QuerySet[M], pk: int | str, what: str) -> M:
+    found = query.filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise NotFound(f"{what} {pk} not found")
+    return found
 
 
 @dataclass(frozen=True)
@@ -182,6 +208,10 @@ def frameworks_for(user: AnyUser) -> QuerySet[Framework]:
     return Framework.objects.filter(Q(province__isnull=True) | Q(province_id__in=access.provinces))
 
 
+def framework_for(user: AnyUser, pk: int | str) -> Framework:
+    return _one(frameworks_for(user).select_related("province"), pk, "criteria tree")
+
+
 def can_manage_frameworks(user: AnyUser, province_id: int | None) -> bool:
     """Coordinators manage their province's trees; national trees only an administrator."""
     return can_manage_organisations(user, province_id)
@@ -209,7 +239,61 @@ def plans_for(user: AnyUser) -> QuerySet[Plan]:
     return Plan.objects.filter(province_id__in=access.provinces)
 
 
+def plan_for(user: AnyUser, pk: int | str) -> Plan:
+    return _one(plans_for(user).select_related("province", "framework"), pk, "plan")
+
+
+def plan_imports_for(user: AnyUser) -> QuerySet[PlanImport]:
+    """A plan under review is seen only by those who may approve it: the province's coordinators."""
+    from parindex.plans.models import PlanImport
+
+    access = access_for(user)
+    if access.superuser:
+        return PlanImport.objects.all()
+    return PlanImport.objects.filter(province_id__in=access.coordinator_of)
+
+
+def plan_import_for(user: AnyUser, pk: int | str) -> PlanImport:
+    return _one(plan_imports_for(user).select_related("province", "framework"), pk, "plan import")
+
+
 # --- periodic reports ------------------------------------------------------------------------
+
+
+def follows_rounds(user: AnyUser, province_id: int) -> bool:
+    """Who follows a province's rounds across agencies: its coordinators and leaders (every
+    agency) and its appraisers (their assigned agencies, as `reports_for` limits them)."""
+    who = access_for(user)
+    return who.superuser or province_id in who.province_wide or province_id in who.appraiser_of
+
+
+def rounds_for(user: AnyUser) -> QuerySet[Round]:
+    """The rounds a person follows (`follows_rounds`), and those in which one of their own
+    agencies is asked to report; everyone else in the province learns of a round from nobody."""
+    from parindex.reporting.models import Report, Round
+
+    access = access_for(user)
+    if access.superuser:
+        return Round.objects.all()
+    if not user.is_authenticated:
+        return Round.objects.none()
+    followed = access.province_wide | access.appraiser_of
+    # A subquery, not a join: callers count a round's reports on the same relation.
+    asked = Report.objects.filter(agency_id__in=access.own_agencies).values("round_id")
+    return Round.objects.filter(Q(plan__province_id__in=followed) | Q(pk__in=asked))
+
+
+def round_for(user: AnyUser, pk: int | str) -> Round:
+    return _one(rounds_for(user).select_related("plan__province", "opened_by"), pk, "round")
+
+
+def can_follow_round(user: AnyUser, round_: Round) -> bool:
+    """Who sees a round's overview and its consolidated report."""
+    return follows_rounds(user, round_.plan.province_id)
+
+
+def can_open_round(user: AnyUser, province_id: int | None) -> bool:
+    return can_manage_organisations(user, province_id)
 
 
 def reports_for(user: AnyUser) -> QuerySet[Report]:
@@ -226,4 +310,116 @@ def reports_for(user: AnyUser) -> QuerySet[Report]:
         Q(agency_id__in=access.own_agencies)
         | Q(agency__province_id__in=access.province_wide)
         | (Q(agency_id__in=access.appraised_agencies) & ~Q(status=ReportStatus.DRAFT))
+    )
+
+
+def report_for(user: AnyUser, pk: int | str) -> Report:
+    return _one(
+        reports_for(user).select_related(
+            "round__plan__province", "agency__province", "submitted_by"
+        ),
+        pk,
+        "report",
+    )
+
+
+def item_for(user: AnyUser, report: Report, pk: int | str) -> Item:
+    """A target's line in a report the person already reads (`report_for`)."""
+    from parindex.reporting.models import Item
+
+    item = _one(Item.objects.filter(report=report).select_related("target"), pk, "item")
+    item.report = report
+    return item
+
+
+def evidence_set_for(user: AnyUser) -> QuerySet[Evidence]:
+    """Evidence files are read with their report: whoever reads the report reads its files."""
+    from parindex.reporting.models import Evidence
+
+    return Evidence.objects.filter(item__report__in=reports_for(user))
+
+
+def evidence_for(user: AnyUser, pk: int | str) -> Evidence:
+    return _one(
+        evidence_set_for(user).select_related(
+            "item__report__round__plan", "item__report__agency", "item__target"
+        ),
+        pk,
+        "evidence",
+    )
+
+
+EDITABLE_STATUSES = ("draft", "returned")
+
+
+def can_edit(user: AnyUser, report: Report) -> bool:
+    """The agency's reporters and head edit its report while it is a draft or returned."""
+    who = access_for(user)
+    return report.status in EDITABLE_STATUSES and report.agency_id in who.own_agencies
+
+
+def can_submit(user: AnyUser, report: Report) -> bool:
+    """Only the agency's head submits."""
+    who = access_for(user)
+    return report.status in EDITABLE_STATUSES and report.agency_id in who.head_of
+
+
+def can_review(user: AnyUser, report: Report) -> bool:
+    """Home Affairs reviews every agency of the province; an appraiser their assigned ones."""
+    who = access_for(user)
+    province_id = report.agency.province_id_or_self
+    return (
+        who.superuser
+        or province_id in who.coordinator_of
+        or (province_id in who.appraiser_of and report.agency_id in who.appraised_agencies)
+    )
+
+
+# --- the audit trail -----------------------------------------------------------------------------
+
+REPORT_ENTRY = "reporting.report"
+ORGANISATION_ENTRY = "orgs.organisation"
+
+
+def can_read_audit_log(user: AnyUser) -> bool:
+    """The whole log, screen by screen, is Home Affairs' (and an administrator's) to read."""
+    who = access_for(user)
+    return who.superuser or bool(who.coordinator_of)
+
+
+def audit_entries_for(user: AnyUser) -> QuerySet[AuditEntry]:
+    """The audit entries a person may read; every history (the log, a report's, an
+    organisation's, a person's, the API's) is this set filtered to its object.
+
+    Coordinators read every entry of their provinces. Anyone else reads the history of what
+    they may see and that history belongs to: the reports they read (`reports_for`) and the
+    organisations of their provinces. Entries about people, plans, criteria trees and rounds
+    stay with the coordinators, as do the actions of other provinces."""
+    who = access_for(user)
+    if who.superuser:
+        return AuditEntry.objects.all()
+    if not user.is_authenticated:
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.filter(
+        Q(province_id__in=who.coordinator_of)
+        | Q(object_type=REPORT_ENTRY, object_id__in=_text_ids(reports_for(user)))
+        | Q(object_type=ORGANISATION_ENTRY, object_id__in=_text_ids(organisations_for(user)))
+    )
+
+
+def _text_ids(query: QuerySet[Any]) -> QuerySet[Any]:
+    """Object ids in the log are text; compare them as text on every database."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    ids: QuerySet[Any] = query.annotate(text_id=Cast("pk", CharField())).values("text_id")
+    return ids
+
+
+def history_of(user: AnyUser, obj: Model) -> QuerySet[AuditEntry]:
+    """One object's history, newest first, as far as the person may read it."""
+    return (
+        audit_entries_for(user)
+        .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .order_by("-at", "-id")
     )

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from parindex.orgs import access
+from parindex.orgs.access import can_edit, can_review, can_submit
 from parindex.orgs.audit import record
 from parindex.orgs.dbstats import refresh_statistics
 from parindex.orgs.models import Role, RoleAssignment, User
@@ -244,34 +245,6 @@ def validate_value(
                 "den": denominator,
             }
     return errors
-
-
-def can_edit(user: access.AnyUser, report: Report) -> bool:
-    who = access.access_for(user)
-    return report.status in EDITABLE and report.agency_id in who.own_agencies
-
-
-def can_submit(user: access.AnyUser, report: Report) -> bool:
-    who = access.access_for(user)
-    return report.status in EDITABLE and report.agency_id in who.head_of
-
-
-def can_review(user: access.AnyUser, report: Report) -> bool:
-    who = access.access_for(user)
-    province_id = report.agency.province_id_or_self
-    return (
-        who.superuser
-        or province_id in who.coordinator_of
-        or (province_id in who.appraiser_of and report.agency_id in who.appraised_agencies)
-    )
-
-
-def can_follow_round(user: access.AnyUser, round_: Round) -> bool:
-    """Who sees a round's overview: the province's coordinators and leaders (every agency) and
-    its appraisers (their assigned agencies, as `reports_for` limits them)."""
-    who = access.access_for(user)
-    province_id = round_.plan.province_id
-    return who.superuser or province_id in who.province_wide or province_id in who.appraiser_of
 
 
 def _fmt(value: Decimal | None) -> str | None:

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from parindex.orgs import access
 from parindex.orgs.models import AuditEntry, User
 from parindex.plans.models import Plan
 from parindex.reporting import actions, overview
@@ -79,10 +80,10 @@ def test_the_demo_reporters_find_their_q2_reports_in_a_meaningful_state_with_pos
     # Sở Tư pháp: returned with a comment; its reporter may correct it, its head resubmit it.
     assert justice.status == ReportStatus.RETURNED
     assert justice.items.filter(review=ReviewStatus.RETURNED).exclude(review_comment="").exists()
-    assert actions.can_edit(people["tuphap"], justice)
-    assert actions.can_submit(people["tuphap.gd"], justice)
+    assert access.can_edit(people["tuphap"], justice)
+    assert access.can_submit(people["tuphap.gd"], justice)
     # Văn phòng UBND tỉnh: a draft, partly filled in.
-    assert office.status == ReportStatus.DRAFT and actions.can_edit(people["vpubnd"], office)
+    assert office.status == ReportStatus.DRAFT and access.can_edit(people["vpubnd"], office)
     filled = office.items.exclude(status="").count()
     assert 0 < filled < office.items.count()
     # TP Lào Cai: submitted late by its head.

@@ -410,9 +410,10 @@ def test_a_reporter_can_neither_upload_nor_review_a_plan(
     client = client_for(reporter)
     assert client.get("/plans/import/").status_code == 403
     assert upload(client).status_code == 403
-    assert client.get(review_url(staged)).status_code == 403
-    assert client.post(review_url(staged), {**fields, "approve": ["1"]}).status_code == 403
-    assert client.post(f"/plans/imports/{staged.pk}/discard/").status_code == 403
+    # An import under review is the coordinators' alone: to anyone else it does not exist.
+    assert client.get(review_url(staged)).status_code == 404
+    assert client.post(review_url(staged), {**fields, "approve": ["1"]}).status_code == 404
+    assert client.post(f"/plans/imports/{staged.pk}/discard/").status_code == 404
     assert plan_rows() == before
     stored = PlanImport.objects.get(pk=staged.pk)
     assert (stored.status, stored.revision) == (ImportStatus.PENDING, 1)
@@ -426,8 +427,8 @@ def test_a_coordinator_of_another_province_cannot_review_the_import(
     staged: PlanImport, outsider: User, client_for: ClientFor
 ) -> None:
     client = client_for(outsider)
-    assert client.get(review_url(staged)).status_code == 403
-    assert client.post(f"/plans/imports/{staged.pk}/discard/").status_code == 403
+    assert client.get(review_url(staged)).status_code == 404
+    assert client.post(f"/plans/imports/{staged.pk}/discard/").status_code == 404
     assert PlanImport.objects.get(pk=staged.pk).status == ImportStatus.PENDING
 
 

@@ -7,18 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from parindex.orgs import access
-from parindex.orgs.models import AuditEntry
 
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     """Coordinators read their province's audit trail; administrators read everything."""
-    who = access.access_for(request.user)
-    if not (who.superuser or who.coordinator_of):
+    if not access.can_read_audit_log(request.user):
         raise PermissionDenied
-    entries = AuditEntry.objects.select_related("actor")
-    if not who.superuser:
-        entries = entries.filter(province_id__in=who.coordinator_of)
+    entries = access.audit_entries_for(request.user).select_related("actor")
     action = request.GET.get("action", "").strip()
     if action:
         entries = entries.filter(action__startswith=action)

@@ -29,7 +29,7 @@ from parindex.web.views.common import add_action_errors, current_province
 
 
 def _framework(request: HttpRequest, pk: int) -> Framework:
-    return get_object_or_404(access.frameworks_for(request.user), pk=pk)
+    return access.framework_for(request.user, pk)
 
 
 def _require_manage(request: HttpRequest, framework: Framework) -> None:

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from parindex.orgs import access
-from parindex.orgs.models import AuditEntry, Organisation, OrgKind, Role
+from parindex.orgs.models import Organisation, OrgKind, Role
 from parindex.reporting.actions import state_on
 from parindex.reporting.models import STATE_LABELS, Round
 from parindex.web.views.common import current_province
@@ -60,10 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 states[state] = states.get(state, 0) + 1
             labelled = [(state, STATE_LABELS[state], n) for state, n in sorted(states.items())]
             context["latest_round"] = (latest, labelled, sum(states.values()))
-    if who.coordinator_of or who.superuser:
-        entries = AuditEntry.objects.select_related("actor")
-        if not who.superuser:
-            entries = entries.filter(province_id__in=who.coordinator_of)
-        context["recent"] = entries[:10]
+    if access.can_read_audit_log(request.user):
+        context["recent"] = access.audit_entries_for(request.user).select_related("actor")[:10]
         context["people_count"] = access.people_for(request.user).filter(is_active=True).count()
     return render(request, "web/home.html", context)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from parindex.lib.text import fold
 from parindex.orgs import access, actions, admin_units
 from parindex.orgs.hierarchy import tree_rows
-from parindex.orgs.models import AuditEntry, Organisation, OrgKind
+from parindex.orgs.models import Organisation, OrgKind
 from parindex.web.forms import AsOfForm, CloseForm, LoadProvinceForm, OrganisationForm
 from parindex.web.views.common import add_action_errors, current_province, require_province
 
@@ -81,9 +81,7 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "predecessors": org.successions_in.select_related("predecessor"),
         "successors": org.successions_out.select_related("successor"),
         "people": people,
-        "history": AuditEntry.objects.filter(
-            object_type="orgs.organisation", object_id=str(org.pk)
-        )[:20],
+        "history": access.history_of(request.user, org)[:20],
         "can_manage": access.can_manage_organisations(request.user, org.province_id_or_self),
         "today": timezone.localdate(),
     }

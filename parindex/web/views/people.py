@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parindex.orgs import access, actions
-from parindex.orgs.models import AuditEntry, Organisation, OrgKind, RoleAssignment, User
+from parindex.orgs.models import Organisation, OrgKind, RoleAssignment, User
 from parindex.web.forms import PersonForm, RoleForm, SetPasswordForm
 from parindex.web.views.common import add_action_errors, require_province
 
@@ -80,9 +80,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage,
         "role_form": role_form,
         "password_form": SetPasswordForm() if can_manage else None,
-        "history": AuditEntry.objects.filter(object_type="orgs.user", object_id=str(person.pk))[:20]
-        if can_manage
-        else [],
+        "history": access.history_of(request.user, person)[:20],
     }
     return render(request, "web/people/detail.html", context)
 

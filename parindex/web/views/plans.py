@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +21,6 @@ from parindex.plans import actions
 from parindex.plans.models import (
     Comparator,
     ImportStatus,
-    Plan,
     PlanImport,
     QuantityUnit,
     Responsibility,
@@ -53,7 +52,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
     can_import = access.can_manage_organisations(request.user, province.pk)
     pending = (
-        PlanImport.objects.filter(province=province, status=ImportStatus.PENDING)
+        access.plan_imports_for(request.user).filter(province=province, status=ImportStatus.PENDING)
         if can_import
         else []
     )
@@ -96,10 +95,7 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _staged(request: HttpRequest, pk: int) -> PlanImport:
-    staged = get_object_or_404(PlanImport.objects.select_related("province", "framework"), pk=pk)
-    if not access.can_manage_organisations(request.user, staged.province_id):
-        raise PermissionDenied
-    return staged
+    return access.plan_import_for(request.user, pk)
 
 
 def _agencies(province: Organisation, proposal: dict[str, Any]) -> QuerySet[Organisation]:
@@ -127,7 +123,7 @@ def _group_ids(province: Organisation, proposal: dict[str, Any]) -> dict[str, li
 def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
     staged = _staged(request, pk)
     if staged.status != ImportStatus.PENDING:
-        plan = Plan.objects.filter(source=staged).first()
+        plan = access.plans_for(request.user).filter(source=staged).first()
         return redirect("plan_detail", pk=plan.pk) if plan else redirect("plan_list")
     proposal = staged.proposal
     errors: dict[str, str] = {}
@@ -259,9 +255,7 @@ def plan_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(
-        access.plans_for(request.user).select_related("framework", "province"), pk=pk
-    )
+    plan = access.plan_for(request.user, pk)
     agencies = Prefetch("agencies", queryset=TargetAgency.objects.select_related("organisation"))
     nodes = Prefetch("targetnode_set", queryset=TargetNode.objects.select_related("node"))
     targets = (

@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from parindex.lib.text import nfc
 from parindex.orgs import access
 from parindex.orgs.models import AuditEntry
 from parindex.plans.models import Area, Quantity
-from parindex.reporting import actions, overview
+from parindex.reporting import actions, overview, reading
 from parindex.reporting.downloads import evidence_response
 from parindex.reporting.models import (
     STATE_LABELS,
@@ -88,10 +88,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _report(request: HttpRequest, pk: int) -> Report:
-    return get_object_or_404(
-        access.reports_for(request.user).select_related("round__plan", "agency", "submitted_by"),
-        pk=pk,
-    )
+    return access.report_for(request.user, pk)
 
 
 def _rate(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
@@ -152,42 +149,24 @@ def _values_text(value: Value | None, lang: str) -> str:
 
 
 def item_rows(
-    report: Report,
+    seen: reading.ReportReading,
     *,
     editable: bool,
-    only: int | None = None,
     typed: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     stale: bool = False,
-    previous_round: Round | None,
 ) -> list[ItemRow]:
     """One row per target of the report, with what is shown in (or instead of) its fields."""
     lang = _lang()
     typed = typed or {}
     errors = errors or {}
-    values = Prefetch(
-        "values",
-        queryset=Value.objects.select_related("quantity").order_by("quantity__position", "pk"),
-    )
-    evidence = Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by"))
-    items = report.items.select_related("target__area", "reviewed_by").prefetch_related(
-        values, evidence
-    )
-    if only is not None:
-        items = items.filter(pk=only)
-    previous: dict[int, Item] = {}
-    if previous_round is not None:
-        earlier = Item.objects.filter(
-            report__round=previous_round, report__agency_id=report.agency_id
-        ).prefetch_related(values)
-        previous = {i.target_id: i for i in earlier}
+    report = seen.report
     rows = []
-    for item in items.order_by("position", "pk"):
-        before = previous.get(item.target_id)
-        before_values = {v.quantity_id: v for v in before.values.all()} if before else {}
+    for line in seen.items:
+        item, before = line.item, line.previous
         value_rows = []
-        for value in item.values.all():
-            is_rate = value.quantity.unit == "percent"
+        for reading_value in line.values:
+            value, is_rate = reading_value.value, reading_value.is_rate
             key = f"v{value.pk}-"
             numerator = typed.get(key + "numerator", number_input(value.numerator, lang))
             denominator = typed.get(key + "denominator", number_input(value.denominator, lang))
@@ -204,7 +183,7 @@ def item_rows(
                 rate if is_rate else None,
                 errors.get(key + "numerator", ""),
                 errors.get(key + "denominator", ""),
-                before_values.get(value.quantity_id),
+                reading_value.previous,
             )
             if row.previous is not None:
                 row.previous_rate = row.previous.rate
@@ -234,7 +213,7 @@ def item_rows(
             row_editable,
             status_error=errors.get(status_key, ""),
             previous=before,
-            evidence=list(item.evidence.all()),
+            evidence=line.evidence,
         )
         typed_progress = (status, description)
         if stale and status_key in typed and typed_progress != (item.status, item.description):
@@ -285,11 +264,9 @@ class HistoryRow:
     changes: list[tuple[str, str, str]]
 
 
-def history(report: Report) -> list[HistoryRow]:
+def history(entries: list[AuditEntry]) -> list[HistoryRow]:
+    """The report's history as read (`reading.read_report`), worded for people."""
     lang = _lang()
-    entries = AuditEntry.objects.filter(
-        object_type="reporting.report", object_id=str(report.pk)
-    ).order_by("-at", "-id")
     rows = []
     for entry in entries:
         changes = []
@@ -319,17 +296,10 @@ def _render_report(
 ) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    can_edit = actions.can_edit(user, report)
-    can_review = actions.can_review(user, report) and report.status == ReportStatus.SUBMITTED
-    previous_round = report.round.previous()
-    rows = item_rows(
-        report,
-        editable=can_edit,
-        typed=typed,
-        errors=errors,
-        stale=stale is not None,
-        previous_round=previous_round,
-    )
+    can_edit = access.can_edit(user, report)
+    can_review = access.can_review(user, report) and report.status == ReportStatus.SUBMITTED
+    seen = reading.read_report(user, report)
+    rows = item_rows(seen, editable=can_edit, typed=typed, errors=errors, stale=stale is not None)
     for row in rows:
         row.review_error = (review_errors or {}).get(row.item.pk, "")
         row.review_comment = (review_typed or {}).get(row.item.pk, row.item.review_comment)
@@ -345,16 +315,16 @@ def _render_report(
         "item_count": len(rows),
         "returned_count": sum(1 for r in rows if r.item.review == ReviewStatus.RETURNED),
         "can_edit": can_edit,
-        "can_submit": actions.can_submit(user, report),
+        "can_submit": access.can_submit(user, report),
         "can_review": can_review,
-        "can_view_round": actions.can_follow_round(user, report.round),
+        "can_view_round": access.can_follow_round(user, report.round),
         "narrative": (typed or {}).get("narrative", report.narrative),
         "version": version if version is not None else report.version,
         "has_errors": bool(errors),
         "stale": stale,
         "statuses": TargetStatus.choices,
-        "previous_round": previous_round,
-        "history": history(report),
+        "previous_round": seen.previous_round,
+        "history": history(seen.history),
         "export_formats": EXPORT_FORMATS,
         "overdue": today > report.round.deadline and report.status in actions.EDITABLE,
         "nav_active": "reports",
@@ -368,8 +338,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _render_report(request, report)
     submit = "submit" in request.POST
-    if not actions.can_edit(request.user, report) or (
-        submit and not actions.can_submit(request.user, report)
+    if not access.can_edit(request.user, report) or (
+        submit and not access.can_submit(request.user, report)
     ):
         raise PermissionDenied
     by = access.actor(request.user)
@@ -416,7 +386,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_review_item(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     report = _report(request, pk)
-    item = get_object_or_404(report.items.all(), pk=item_id)
+    item = access.item_for(request.user, report, item_id)
     decision = request.POST.get("decision")
     if decision not in ("accept", "return"):
         return HttpResponseBadRequest("decision: accept or return")
@@ -482,10 +452,8 @@ def report_finish_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _evidence_block(request: HttpRequest, report: Report, item_id: int, error: str) -> HttpResponse:
     rows = item_rows(
-        report,
-        editable=actions.can_edit(request.user, report),
-        only=item_id,
-        previous_round=report.round.previous(),
+        reading.read_report(request.user, report, only=item_id, history=False),
+        editable=access.can_edit(request.user, report),
     )
     if not rows:
         raise Http404
@@ -497,8 +465,7 @@ def _evidence_block(request: HttpRequest, report: Report, item_id: int, error: s
 @require_POST
 def report_evidence_add(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     report = _report(request, pk)
-    item = get_object_or_404(report.items.select_related("target"), pk=item_id)
-    item.report = report
+    item = access.item_for(request.user, report, item_id)
     upload = request.FILES.get("file")
     error = ""
     if upload is None:
@@ -518,12 +485,7 @@ def report_evidence_add(request: HttpRequest, pk: int, item_id: int) -> HttpResp
 
 
 def _evidence(request: HttpRequest, pk: int) -> Evidence:
-    return get_object_or_404(
-        Evidence.objects.filter(item__report__in=access.reports_for(request.user)).select_related(
-            "item__report__round__plan", "item__report__agency", "item__target"
-        ),
-        pk=pk,
-    )
+    return access.evidence_for(request.user, pk)
 
 
 @login_required
@@ -562,12 +524,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     plans = access.plans_for(request.user).filter(province=province)
     plan_id = _int(request.GET.get("plan"))
-    follows_rounds = (
-        who.superuser or province.pk in who.province_wide or province.pk in who.appraiser_of
-    )
+    follows_rounds = access.follows_rounds(request.user, province.pk)
     rounds: list[Round] = []
     if follows_rounds:
-        query = Round.objects.filter(plan__in=plans).select_related("plan")
+        query = access.rounds_for(request.user).filter(plan__in=plans).select_related("plan")
         if plan_id:
             query = query.filter(plan_id=plan_id)
         rounds = list(
@@ -605,7 +565,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "to_review": to_review,
             "plans": plans.order_by("-year", "number"),
             "plan_id": plan_id,
-            "can_open": access.can_manage_organisations(request.user, province.pk),
+            "can_open": access.can_open_round(request.user, province.pk),
             "today": today,
             "nav_active": "reports",
         },
@@ -615,7 +575,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def round_open(request: HttpRequest) -> HttpResponse:
     province = require_province(request)
-    if not access.can_manage_organisations(request.user, province.pk):
+    if not access.can_open_round(request.user, province.pk):
         raise PermissionDenied
     plans = access.plans_for(request.user).filter(province=province).order_by("-year", "number")
     latest = plans.first()
@@ -671,13 +631,8 @@ class TargetLine:
 
 @login_required
 def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = get_object_or_404(
-        Round.objects.filter(plan__in=access.plans_for(request.user)).select_related(
-            "plan", "opened_by"
-        ),
-        pk=pk,
-    )
-    if not actions.can_follow_round(request.user, round_):
+    round_ = access.round_for(request.user, pk)
+    if not access.can_follow_round(request.user, round_):
         raise PermissionDenied
     today = timezone.localdate()
     reports: list[Report] = list(
@@ -689,8 +644,10 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
     )
     view = overview.build(round_, today=today, reports=reports)
     evidence: dict[int, list[Evidence]] = defaultdict(list)
-    for file in Evidence.objects.filter(item__report__in=[r.pk for r in reports]).order_by(
-        "uploaded_at"
+    for file in (
+        access.evidence_set_for(request.user)
+        .filter(item__report__in=[r.pk for r in reports])
+        .order_by("uploaded_at")
     ):
         evidence[file.item_id].append(file)
     areas = {a.pk: a for a in round_.plan.areas.all()}
@@ -734,8 +691,7 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "state_labels": STATE_LABELS,
             "export_formats": EXPORT_FORMATS,
             "overdue": today > round_.deadline,
-            "can_review": access.access_for(request.user).superuser
-            or round_.plan.province_id in access.access_for(request.user).coordinator_of,
+            "can_review": access.can_manage_organisations(request.user, round_.plan.province_id),
             "nav_active": "reports",
         },
     )
