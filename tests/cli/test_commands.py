@@ -315,7 +315,7 @@ def test_export_people_as_a_reporter_contains_only_their_agency(
 
 
 def test_export_needs_a_person_and_a_known_export(reporter: User, tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match="--as"):
+    with pytest.raises(CommandError, match=r"--as USERNAME .* or --all"):
         run("export", "people")
     with pytest.raises(CommandError, match="no active person"):
         run("export", "people", "--as", "nobody")
@@ -343,6 +343,18 @@ def test_export_organisations_as_of_a_date_as_csv(
     )
     text = target.read_text(encoding="utf-8-sig")
     assert "so-tu-phap" in text and "UBND phường Cốc Lếu" in text
+
+
+def test_export_all_reads_everyone_and_is_recorded_in_the_audit_log(
+    reporter: User, outsider: User, tmp_path: Path
+) -> None:
+    target = tmp_path / "people.csv"
+    run("export", "people", "--all", "--format", "csv", "-o", str(target))
+    text = target.read_text(encoding="utf-8-sig")
+    assert reporter.username in text and outsider.username in text  # both provinces
+    entry = AuditEntry.objects.get(action="exports.export.all")
+    assert (entry.channel, entry.object_id, entry.object_repr) == ("cli", "people", "people.csv")
+    assert entry.actor is None and "--all" in entry.actor_name
 
 
 # --- the console script -------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from parindex.orgs.models import User
+from parindex.orgs import access
+from parindex.orgs.models import AuditEntry, User
 from parindex.reporting import actions
 from parindex.reporting.management.commands.report import Command
 from parindex.reporting.models import PeriodKind, Reminder, Round
@@ -32,7 +33,7 @@ def test_each_subcommand_explains_itself() -> None:
     sub = next(a for a in parser._actions if a.dest == "subcommand")
     helps = {name: p.format_help() for name, p in sub.choices.items()}  # type: ignore[union-attr]
     assert "--format {docx,xlsx}" in helps["export"] and "--as USERNAME" in helps["export"]
-    assert "full access" in helps["export"]
+    assert "--all" in helps["export"] and "audit log" in helps["export"]
     assert "--today TODAY" in helps["remind"] and "cron" in helps["remind"]
     assert "--province" in helps["rounds"]
 
@@ -51,25 +52,48 @@ def test_rounds_lists_each_round_with_its_id_period_deadline_and_submissions(
     assert run("rounds", "--province", "yen-bai").strip() == "No reporting rounds."
 
 
-def test_export_without_as_writes_the_consolidated_report_with_full_access(
-    filled_round: FilledRound, tmp_path: Path
+def test_export_all_writes_the_consolidated_report_with_full_access_and_says_so_in_the_log(
+    filled_round: FilledRound, tmp_path: Path, coordinator: User
 ) -> None:
     target = tmp_path / "bao-cao.docx"
-    out = run("export", str(filled_round.round.pk), "--format", "docx", "-o", str(target))
+    out = run("export", str(filled_round.round.pk), "--all", "--format", "docx", "-o", str(target))
     assert out.startswith(f"wrote {target} (")
     body = text(docx(target.read_bytes()))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in body
     assert "- Kết quả: 90,00 % (99/110)" in body
     sheet_file = tmp_path / "so-lieu.xlsx"
-    run("export", str(filled_round.round.pk), "--format", "xlsx", "-o", str(sheet_file))
+    run("export", str(filled_round.round.pk), "--all", "--format", "xlsx", "-o", str(sheet_file))
     assert len(sheets(sheet_file.read_bytes()).worksheets) == 3
+    logged = AuditEntry.objects.filter(action="exports.export.all").order_by("at", "pk")
+    assert [(e.channel, e.object_id, e.changes["format"][1]) for e in logged] == [
+        ("cli", "round-consolidated", "docx"),
+        ("cli", "round-consolidated", "xlsx"),
+    ]
+    # Home Affairs finds it in the province's log.
+    assert set(access.audit_entries_for(coordinator).filter(action="exports.export.all")) == set(
+        logged
+    )
+
+
+def test_export_without_as_or_all_is_refused_and_writes_nothing(
+    filled_round: FilledRound, tmp_path: Path, leader: User
+) -> None:
+    target = tmp_path / "bao-cao.docx"
+    with pytest.raises(CommandError, match=r"--as USERNAME .* or --all"):
+        run("export", str(filled_round.round.pk), "-o", str(target))
+    with pytest.raises(CommandError, match=r"--as USERNAME .* or --all"):
+        run("export", str(filled_round.round.pk), "--agency", "so-tu-phap", "-o", str(target))
+    with pytest.raises(CommandError):  # one or the other, not both
+        run("export", str(filled_round.round.pk), "--all", "--as", leader.username)
+    assert not target.exists()
+    assert not AuditEntry.objects.filter(action="exports.export.all").exists()
 
 
 def test_export_writes_to_a_dated_file_name_by_default(
     filled_round: FilledRound, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    run("export", str(filled_round.round.pk))
+    run("export", str(filled_round.round.pk), "--all")
     [written] = list(tmp_path.iterdir())
     assert written.name.startswith(f"round-{filled_round.round.pk}-consolidated-")
     assert written.suffix == ".docx"
@@ -99,10 +123,10 @@ def test_export_with_agency_writes_that_agencys_report(
     run("export", round_id, "--agency", "so-tu-phap", "--as", reporter.username, "-o", str(target))
     header = docx(target.read_bytes()).tables[0].rows[0].cells[0].text
     assert "SỞ TƯ PHÁP" in header
-    with pytest.raises(CommandError, match="not found"):
+    with pytest.raises(CommandError, match="no report of an agency coded 'vp-ubnd'"):
         run("export", round_id, "--agency", "vp-ubnd", "--as", reporter.username, "-o", str(target))
     with pytest.raises(CommandError, match="no report of an agency coded 'so-noi-vu'"):
-        run("export", round_id, "--agency", "so-noi-vu", "-o", str(target))
+        run("export", round_id, "--agency", "so-noi-vu", "--all", "-o", str(target))
 
 
 # --- reminders ----------------------------------------------------------------------------------

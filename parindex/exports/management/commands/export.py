@@ -1,4 +1,5 @@
-"""`parindex export NAME --format xlsx -o FILE --as USERNAME`: the same exports as the screens."""
+"""`parindex export NAME --format xlsx -o FILE (--as USERNAME | --all)`: the same exports as the
+screens, read as a named person or, audited, as the operator (see `exports.command_line`)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,22 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from parindex.exports.actions import record_full_export
+from parindex.exports.command_line import add_reader_arguments, reader
 from parindex.exports.registry import ExportError, exporters, render
-from parindex.orgs.models import User
 
 
 class Command(BaseCommand):
-    help = "Run a registered export as a given person (their access applies)."
+    help = (
+        "Run a registered export as a given person (--as: their access applies) or over "
+        "everything (--all: recorded in the audit log)."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("name", nargs="?", help="Export name; omit to list them.")
         parser.add_argument("--format", default="xlsx", choices=["csv", "xlsx", "docx"])
         parser.add_argument("--output", "-o", help="Output file (default NAME-DATE.FORMAT).")
-        parser.add_argument("--as", dest="username", help="Run with this person's access.")
+        add_reader_arguments(parser)
         parser.add_argument(
             "--param",
             action="append",
@@ -36,13 +41,7 @@ class Command(BaseCommand):
                     f"{exporter.name:<20} {exporter.title()}  [{'/'.join(exporter.formats)}]  {hints}"
                 )
             return
-        if not options["username"]:
-            raise CommandError(
-                "--as USERNAME is required: an export shows what that person may see"
-            )
-        user = User.objects.filter(username=options["username"], is_active=True).first()
-        if user is None:
-            raise CommandError(f"no active person with username {options['username']!r}")
+        user = reader(options)
         params: dict[str, str] = {}
         for item in options["param"]:
             key, sep, value = item.partition("=")
@@ -53,6 +52,8 @@ class Command(BaseCommand):
             result = render(options["name"], options["format"], user=user, params=params)
         except ExportError as error:
             raise CommandError(str(error)) from None
+        if options["everything"]:
+            record_full_export(options["name"], options["format"], params)
         path = Path(options["output"] or result.filename)
         path.write_bytes(result.content)
         self.stdout.write(f"wrote {path} ({len(result.content)} bytes)")

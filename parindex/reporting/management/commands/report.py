@@ -1,13 +1,13 @@
 """`parindex report rounds | export ROUND | remind`: periodic reporting from the command line.
 
     parindex report rounds [--province CODE]
-    parindex report export ROUND --format docx|xlsx [-o FILE] [--as USERNAME] [--agency CODE]
+    parindex report export ROUND --format docx|xlsx [-o FILE] (--as USERNAME | --all) [--agency CODE]
     parindex report remind [--today YYYY-MM-DD]        # daily, from cron
 
 `export` goes through the exporter registry (`round-consolidated`, or `agency-report` with
-`--agency`). Without `--as` it runs with the system's full access: whoever can run commands on
-the server can read the database anyway. With `--as USERNAME` it shows exactly what that person
-may see, and refuses what they may not.
+`--agency`) under the export policy of the command line (`exports.command_line`): with
+`--as USERNAME` it shows exactly what that person may see and refuses what they may not; with
+`--all` it reads everything and says so in the audit log; with neither it is refused.
 """
 
 from __future__ import annotations
@@ -20,13 +20,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from parindex.exports.registry import ExportError, render, system_user
+from parindex.exports.actions import record_full_export
+from parindex.exports.command_line import add_reader_arguments, reader
+from parindex.exports.registry import ExportError, render
 from parindex.lib.dates import format_date, parse_date
-from parindex.orgs.access import AnyUser
+from parindex.orgs import access
 from parindex.orgs.audit import channel
-from parindex.orgs.models import User
 from parindex.reporting.actions import send_reminders
-from parindex.reporting.models import Report, Round
+from parindex.reporting.models import Round
 
 
 class Command(BaseCommand):
@@ -49,16 +50,14 @@ class Command(BaseCommand):
             description=(
                 "Write the consolidated report of a round: DOCX, the administrative report Home "
                 "Affairs sends the Provincial People's Committee; XLSX, the values behind it. "
-                "Without --as, runs with the system's full access; with --as, with that "
-                "person's access."
+                "Say whose view it is: --as USERNAME exports what that person may see; --all "
+                "exports everything and is recorded in the audit log."
             ),
         )
         export.add_argument("round", type=int, help="Round id (see `parindex report rounds`).")
         export.add_argument("--format", default="docx", choices=["docx", "xlsx"])
         export.add_argument("--output", "-o", help="Output file (default: a name with the date).")
-        export.add_argument(
-            "--as", dest="username", help="Run with this person's access instead of the system's."
-        )
+        add_reader_arguments(export)
         export.add_argument(
             "--agency",
             metavar="CODE",
@@ -110,29 +109,28 @@ class Command(BaseCommand):
             self.stdout.write("No reporting rounds.")
 
     def _export(self, options: dict[str, Any]) -> None:
-        user: AnyUser
-        if options["username"]:
-            person = User.objects.filter(username=options["username"], is_active=True).first()
-            if person is None:
-                raise CommandError(f"no active person with username {options['username']!r}")
-            user = person
-        else:
-            user = system_user()
+        user = reader(options)
         name, params = "round-consolidated", {"round": str(options["round"])}
         if options["agency"]:
-            report = Report.objects.filter(
-                round_id=options["round"], agency__code=options["agency"]
-            ).first()
+            report = (
+                access.reports_for(user)
+                .filter(round_id=options["round"], agency__code=options["agency"])
+                .first()
+            )
             if report is None:
                 raise CommandError(
                     f"round {options['round']} has no report of an agency coded "
-                    f"{options['agency']!r}"
+                    f"{options['agency']!r} that {options['username'] or 'anyone'} may read"
                 )
             name, params = "agency-report", {"report": str(report.pk)}
         try:
             result = render(name, options["format"], user=user, params=params)
         except ExportError as error:
             raise CommandError(str(error)) from None
+        if options["everything"]:
+            round_ = access.rounds_for(user).filter(pk=options["round"]).select_related("plan")
+            province = round_[0].plan.province_id if round_ else None
+            record_full_export(name, options["format"], params, province=province)
         path = Path(options["output"] or result.filename)
         path.write_bytes(result.content)
         self.stdout.write(f"wrote {path} ({len(result.content)} bytes)")
