@@ -270,13 +270,24 @@ def update_person(person: User, *, by: User | None, **changes: Any) -> User:
         province=province,
         changes=diff(before, snapshot(person, PERSON_FIELDS)),
     )
+    if before["is_active"] and not person.is_active:
+        _revoke_all_tokens(person, by=by, reason="deactivated")
     return person
 
 
 @transaction.atomic
-def set_password(person: User, *, by: User | None, password: str) -> None:
-    """A person changes their own password; a coordinator resets one for their people."""
-    _require(by is None or by.pk == person.pk or access.can_manage_person(by, person))
+def set_password(
+    person: User, *, by: User | None, password: str, current_password: str | None = None
+) -> None:
+    """A person changes their own password, always giving the current one; a coordinator resets
+    one for their people. Either way the person's API tokens stop working: whoever held the old
+    password may have made one."""
+    own = by is not None and by.pk == person.pk
+    _require(by is None or own or access.can_manage_person(by, person))
+    if own and not (current_password and person.check_password(current_password)):
+        raise ValidationError(
+            {"current_password": _("Enter your current password to choose a new one.")}
+        )
     validate_password(password, person)
     person.set_password(password)
     person.save(update_fields=["password"])
@@ -284,6 +295,25 @@ def set_password(person: User, *, by: User | None, password: str) -> None:
     record(
         by, "orgs.person.password", person, province=province, changes={"password": ["***", "***"]}
     )
+    _revoke_all_tokens(person, by=by, reason="password changed")
+
+
+def _revoke_all_tokens(person: User, *, by: User | None, reason: str) -> int:
+    """Revoke every live token of the person, each with its audit entry naming why."""
+    now = timezone.now()
+    province = person.organisation.province_id_or_self if person.organisation else None
+    tokens = list(ApiToken.objects.select_for_update().filter(user=person, revoked_at__isnull=True))
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        record(
+            by,
+            "orgs.token.revoke",
+            token,
+            province=province,
+            changes={"revoked_at": [None, now.isoformat()], "reason": [None, reason]},
+        )
+    return len(tokens)
 
 
 @transaction.atomic

@@ -156,7 +156,9 @@ def test_every_change_by_a_coordinator_records_an_audit_entry(
 
 
 def test_password_changes_are_audited_without_the_password(reporter: User) -> None:
-    actions.set_password(reporter, by=reporter, password="Sa-Pa-Mây-Trắng-2021")
+    actions.set_password(
+        reporter, by=reporter, password="Sa-Pa-Mây-Trắng-2021", current_password=PASSWORD
+    )
     entry = last_entry()
     assert entry.changes == {"password": ["***", "***"]}
     assert "Sa-Pa" not in str(entry.changes)

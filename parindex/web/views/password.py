@@ -13,6 +13,11 @@ class AuditedPasswordChangeView(PasswordChangeView):
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         user = access.actor(self.request.user)
-        actions.set_password(user, by=user, password=form.cleaned_data["new_password1"])
+        actions.set_password(
+            user,
+            by=user,
+            password=form.cleaned_data["new_password1"],
+            current_password=form.cleaned_data["old_password"],
+        )
         update_session_auth_hash(self.request, user)
         return HttpResponseRedirect(self.get_success_url())

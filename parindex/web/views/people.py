@@ -79,7 +79,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "roles": person.roles.select_related("organisation").prefetch_related("agencies"),
         "can_manage": can_manage,
         "role_form": role_form,
-        "password_form": SetPasswordForm() if can_manage else None,
+        # One's own password is changed on the password page, with the current one.
+        "password_form": SetPasswordForm() if can_manage and person.pk != request.user.pk else None,
+        "own_page": person.pk == request.user.pk,
         "history": access.history_of(request.user, person)[:20],
     }
     return render(request, "web/people/detail.html", context)
@@ -178,7 +180,12 @@ def person_remove_role(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_set_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator resets a password here; one's own is changed on the password page, which
+    asks for the current one."""
     person = _visible_person(request, pk)
+    if person.pk == request.user.pk:
+        messages.info(request, _("Change your own password here, with your current one."))
+        return redirect("password_change")
     form = SetPasswordForm(request.POST)
     if form.is_valid():
         try:
