@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
@@ -120,15 +119,11 @@ def _problem(p: Problem) -> dict[str, Any]:
 
 
 def _framework(request: HttpRequest, pk: int) -> Framework:
-    return get_object_or_404(access.frameworks_for(request.user), pk=pk)
+    return access.framework_for(request.user, pk)
 
 
 def _node(request: HttpRequest, pk: int) -> Node:
-    return get_object_or_404(
-        Node.objects.select_related("framework"),
-        pk=pk,
-        framework__in=access.frameworks_for(request.user),
-    )
+    return access.node_for(request.user, pk)
 
 
 def _detail(framework: Framework) -> dict[str, Any]:

@@ -78,7 +78,7 @@ class Me(Schema):
 
 
 def _visible(request: HttpRequest, pk: int) -> Organisation:
-    return get_object_or_404(access.organisations_for(request.user), pk=pk)
+    return access.organisation_for(request.user, pk)
 
 
 @router.get("/me", response=Me, summary="The signed-in person and their roles")

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from parindex.orgs import access, actions
-from parindex.orgs.models import Organisation, RoleAssignment, User
+from parindex.orgs.models import Organisation, User
 
 router = Router(tags=["people"])
 
@@ -81,7 +81,7 @@ def _visible(request: HttpRequest, pk: int) -> User:
 
 
 def _org(request: HttpRequest, pk: int) -> Organisation:
-    return get_object_or_404(access.organisations_for(request.user), pk=pk)
+    return access.organisation_for(request.user, pk)
 
 
 @router.get("", response=list[PersonOut], summary="People the caller may see")
@@ -134,9 +134,6 @@ def add_role(
 
 @router.delete("/roles/{role_id}", response={204: None})
 def remove_role(request: HttpRequest, role_id: int) -> tuple[int, None]:
-    assignment = get_object_or_404(
-        RoleAssignment.objects.select_related("organisation", "user"), pk=role_id
-    )
-    _visible(request, assignment.user_id)
+    assignment = access.role_assignment_for(request.user, role_id)
     actions.remove_role(assignment, by=access.actor(request.user))
     return 204, None

@@ -31,7 +31,7 @@ from parindex.orgs.models import (
 )
 
 if TYPE_CHECKING:
-    from parindex.methodology.models import Framework
+    from parindex.methodology.models import Framework, Node
     from parindex.plans.models import Plan, PlanImport
     from parindex.reporting.models import Evidence, Item, Report, Round
 
@@ -180,6 +180,23 @@ def people_for(user: AnyUser) -> QuerySet[User]:
     return User.objects.filter(Q(organisation_id__in=readable) | Q(pk=user.pk))
 
 
+def person_for(user: AnyUser, pk: int | str) -> User:
+    return _one(people_for(user).select_related("organisation"), pk, "person")
+
+
+def role_assignments_for(user: AnyUser) -> QuerySet[RoleAssignment]:
+    """A person's roles are read with the person."""
+    return RoleAssignment.objects.filter(user__in=people_for(user))
+
+
+def role_assignment_for(user: AnyUser, pk: int | str) -> RoleAssignment:
+    return _one(role_assignments_for(user).select_related("user", "organisation"), pk, "role")
+
+
+def organisation_for(user: AnyUser, pk: int | str) -> Organisation:
+    return _one(organisations_for(user).select_related("parent", "province"), pk, "organisation")
+
+
 def can_manage_people(user: AnyUser, organisation: Organisation | None) -> bool:
     if organisation is None:
         return access_for(user).superuser
@@ -210,6 +227,14 @@ def frameworks_for(user: AnyUser) -> QuerySet[Framework]:
 
 def framework_for(user: AnyUser, pk: int | str) -> Framework:
     return _one(frameworks_for(user).select_related("province"), pk, "criteria tree")
+
+
+def node_for(user: AnyUser, pk: int | str) -> Node:
+    """A criterion of a tree the person reads."""
+    from parindex.methodology.models import Node
+
+    query = Node.objects.filter(framework__in=frameworks_for(user)).select_related("framework")
+    return _one(query, pk, "criterion")
 
 
 def can_manage_frameworks(user: AnyUser, province_id: int | None) -> bool:

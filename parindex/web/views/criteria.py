@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -243,11 +243,7 @@ def _next_code(framework: Framework, parent_code: str) -> str:
 
 @login_required
 def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    node = get_object_or_404(
-        Node.objects.select_related("framework"),
-        pk=pk,
-        framework__in=access.frameworks_for(request.user),
-    )
+    node = access.node_for(request.user, pk)
     _require_manage(request, node.framework)
     initial = {name: getattr(node, name) for name in NodeForm.base_fields}
     form = NodeForm(request.POST or None, initial=initial)
@@ -280,11 +276,7 @@ def bands_text(node: Node) -> str:
 
 @login_required
 def node_bands(request: HttpRequest, pk: int) -> HttpResponse:
-    node = get_object_or_404(
-        Node.objects.select_related("framework"),
-        pk=pk,
-        framework__in=access.frameworks_for(request.user),
-    )
+    node = access.node_for(request.user, pk)
     _require_manage(request, node.framework)
     form = BandsForm(request.POST or None, initial={"bands": bands_text(node)})
     if request.method == "POST" and form.is_valid():
@@ -320,11 +312,7 @@ def node_bands(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def node_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    node = get_object_or_404(
-        Node.objects.select_related("framework"),
-        pk=pk,
-        framework__in=access.frameworks_for(request.user),
-    )
+    node = access.node_for(request.user, pk)
     framework = node.framework
     _require_manage(request, framework)
     actions.delete_node(node, by=access.actor(request.user))

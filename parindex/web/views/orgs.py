@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from parindex.web.views.common import add_action_errors, current_province, requi
 
 
 def _visible(request: HttpRequest, pk: int) -> Organisation:
-    return get_object_or_404(access.organisations_for(request.user), pk=pk)
+    return access.organisation_for(request.user, pk)
 
 
 @login_required

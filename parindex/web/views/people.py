@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parindex.orgs import access, actions
-from parindex.orgs.models import Organisation, OrgKind, RoleAssignment, User
+from parindex.orgs.models import Organisation, OrgKind, User
 from parindex.web.forms import PersonForm, RoleForm, SetPasswordForm
 from parindex.web.views.common import add_action_errors, require_province
 
@@ -168,10 +168,7 @@ def person_add_role(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_remove_role(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = get_object_or_404(
-        RoleAssignment.objects.select_related("user", "organisation"), pk=pk
-    )
-    _visible_person(request, assignment.user_id)
+    assignment = access.role_assignment_for(request.user, pk)
     actions.remove_role(assignment, by=access.actor(request.user))
     messages.success(request, _("Role removed."))
     return redirect("person_detail", pk=assignment.user_id)

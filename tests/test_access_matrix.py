@@ -1,0 +1,681 @@
+"""The generated access matrix: every route of the URL configuration, every operation of the API
+schema and every exporter of the registry, held for each role of the cast against a declared table.
+
+A route, API operation or exporter without a declared expectation fails
+`test_every_route_operation_and_exporter_is_declared`, naming it: whoever adds one says who may
+read it and who may change through it. For each role, a GET answers the declared status; a write
+by a role not declared as a writer is refused (403 or 404; a sign-in redirect or 401 when
+anonymous) and changes nothing (no audit entry, no row). Exporters either give data or refuse.
+
+Set PARINDEX_MATRIX_DUMP=1 to print the statuses actually answered, in the table's own layout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from parindex.exports.registry import ExportError, exporters
+from parindex.methodology.models import Framework, Node
+from parindex.orgs import actions as org_actions
+from parindex.orgs.models import ApiToken, AuditEntry, Organisation, RoleAssignment, User
+from parindex.plans import actions as plan_actions
+from parindex.plans.models import Plan, PlanImport
+from parindex.reporting import actions
+from parindex.reporting.models import Evidence, Item, Report, Round
+from tests.conftest import LaoCai, YenBai
+from tests.plans.support import SEED, SEED_BYTES, illustrative_tree
+from tests.web.reporting_data import SmallPlan, fill, open_quarter, report_of, value_of
+
+ROLES = (
+    "coordinator",
+    "reporter",
+    "head",
+    "district_head",
+    "leader",
+    "appraiser",
+    "citizen",
+    "outsider",
+    "anonymous",
+)
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+DUMP = bool(os.environ.get("PARINDEX_MATRIX_DUMP"))
+
+# Routes the matrix leaves out, each with its reason.
+EXCLUDED = {
+    "admin/": "Django's own administration site: staff only, guarded by Django itself",
+}
+
+
+# --- the world ------------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    people: dict[str, User]
+    lao_cai: LaoCai
+    plan: Plan
+    round: Round  # this year's Q4: Sở Tư pháp submitted, VP UBND a draft
+    submitted: Report  # Sở Tư pháp's, which the appraiser is assigned to
+    draft: Report  # VP UBND's
+    item: Item  # the submitted report's first item
+    evidence: Evidence  # a file of the submitted report
+    framework: Framework
+    node: Node
+    staged: PlanImport
+    role: RoleAssignment  # the reporter's role
+    token: ApiToken  # the reporter's
+    colleague: User  # a person of Sở Tư pháp without a role, managed by the coordinator
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(
+    lao_cai: LaoCai,
+    yen_bai: YenBai,
+    coordinator: User,
+    reporter: User,
+    head: User,
+    district_head: User,
+    leader: User,
+    appraiser: User,
+    citizen: User,
+    outsider: User,
+    small_plan: SmallPlan,
+    media: None,
+) -> World:
+    year = small_plan.plan.year
+    q4 = open_quarter(small_plan.plan, 4, date(year + 1, 1, 10))
+    submitted = report_of(q4, lao_cai.justice)
+    fill(submitted, None, counts={value_of(submitted, small_plan.on_time_rate): ("9", "10")})
+    item = submitted.items.order_by("position").first()
+    assert item is not None
+    item.report = submitted
+    evidence = actions.add_evidence(
+        item, by=None, upload=SimpleUploadedFile("bien-ban.pdf", PDF, "application/pdf")
+    )
+    actions.submit_report(report_of(q4, lao_cai.justice), by=None)
+    framework = illustrative_tree(lao_cai.province)
+    node = framework.nodes.order_by("pk").first()
+    assert node is not None
+    staged = plan_actions.stage_plan(
+        by=None, province=lao_cai.province, filename=SEED.name, data=SEED_BYTES
+    )
+    token, _key = org_actions.create_api_token(reporter, by=reporter, name="một cửa")
+    colleague = org_actions.create_person(
+        by=None,
+        username="mai.stp",
+        full_name="Nguyễn Thị Mai",
+        organisation=lao_cai.justice,
+        password="Lao-Cai-2020!",
+    )
+    return World(
+        people={
+            "coordinator": coordinator,
+            "reporter": reporter,
+            "head": head,
+            "district_head": district_head,
+            "leader": leader,
+            "appraiser": appraiser,
+            "citizen": citizen,
+            "outsider": outsider,
+        },
+        lao_cai=lao_cai,
+        plan=small_plan.plan,
+        round=q4,
+        submitted=report_of(q4, lao_cai.justice),
+        draft=report_of(q4, lao_cai.office),
+        item=item,
+        evidence=evidence,
+        framework=framework,
+        node=node,
+        staged=staged,
+        role=RoleAssignment.objects.get(user=reporter),
+        token=token,
+        colleague=colleague,
+    )
+
+
+def client_as(world: World, role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.people[role])
+    return client
+
+
+SNAPSHOT_MODELS: tuple[type[Model], ...] = (
+    AuditEntry,
+    Organisation,
+    User,
+    RoleAssignment,
+    Framework,
+    Node,
+    Plan,
+    PlanImport,
+    Round,
+    Report,
+    Evidence,
+)
+
+
+def snapshot() -> dict[str, Any]:
+    """Row counts, and the fields a refused write could still touch."""
+    state: dict[str, Any] = {m.__name__: m._default_manager.count() for m in SNAPSHOT_MODELS}
+    state["reports"] = sorted(Report.objects.values_list("pk", "status", "version"))
+    state["items"] = sorted(Item.objects.values_list("pk", "review", "status"))
+    state["passwords"] = sorted(User.objects.values_list("pk", "password", "is_active"))
+    state["tokens"] = sorted(ApiToken.objects.values_list("pk", "revoked_at"))
+    state["imports"] = sorted(PlanImport.objects.values_list("pk", "status", "revision"))
+    state["orgs"] = sorted(Organisation.objects.values_list("pk", "name", "valid_to"))
+    state["frameworks"] = sorted(Framework.objects.values_list("pk", "name", "status"))
+    return state
+
+
+# --- the declared table ---------------------------------------------------------------------------
+
+Statuses = dict[str, int]
+
+
+def answers(default: int, anonymous: int = 302, **by_role: int) -> Statuses:
+    """Every role gets `default` unless named; anonymous visitors are sent to sign in."""
+    table = dict.fromkeys(ROLES, default)
+    table["anonymous"] = anonymous
+    table.update(by_role)
+    return table
+
+
+def api(default: int, anonymous: int = 401, **by_role: int) -> Statuses:
+    """The API answers an anonymous caller 401 instead of sending them to sign in."""
+    return answers(default, anonymous=anonymous, **by_role)
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route of the table: where it is for this world, what a GET answers per role, and,
+    for a route that changes something, who may (everyone else is refused)."""
+
+    url: Callable[[World], str]
+    get: Statuses | None  # None: the route answers no GET worth holding (API writes)
+    writers: frozenset[str] | None = None  # None: the route changes nothing
+    method: str = "post"
+    payload: Callable[[World], Any] = lambda w: {}
+
+
+def writes(
+    url: Callable[[World], str],
+    get: Statuses | None,
+    writers: tuple[str, ...] = ("coordinator",),
+    method: str = "post",
+    payload: Callable[[World], Any] = lambda w: {},
+) -> Route:
+    return Route(url, get, frozenset(writers), method, payload)
+
+
+R = Route
+W = writes
+POST_ONLY = answers(405)  # a view that only takes POST (signed-in visitors get 405 on a GET)
+# Changing the province's organisations, people, trees, plans and rounds: its coordinators.
+# The outsider coordinates Yên Bái, so the create screens are theirs too (for Yên Bái); the cast's
+# objects, all in Lào Cai, are not found for them.
+MANAGE = answers(403, coordinator=200, outsider=200, citizen=404)
+MANAGE_OBJECT = answers(403, coordinator=200, outsider=404, citizen=404)
+CREATORS = ("coordinator", "outsider")
+# Lào Cai's organisation tree, trees and plans are public to whoever works in the province.
+IN_PROVINCE = answers(200, citizen=404, outsider=404)
+# Lists filtered to what each person sees: a citizen has no province to list.
+LIST = answers(200, citizen=404)
+# Sở Tư pháp's people, report and evidence: its own staff, Home Affairs, leaders, its appraiser.
+JUSTICE_DATA = answers(200, district_head=404, citizen=404, outsider=404)
+# VP UBND's draft report: only the province-wide roles (the draft is no one else's business).
+OFFICE_DRAFT = answers(404, coordinator=200, leader=200)
+# The round's overview: who follows it; agencies that report in it know it but do not follow it.
+ROUND = answers(404, coordinator=200, leader=200, appraiser=200, reporter=403, head=403)
+REVIEWERS = ("coordinator", "appraiser")
+
+
+def w(*parts: str) -> Callable[[World], str]:
+    """A URL with no parameters."""
+    return lambda world: "/" + "".join(parts)
+
+
+WEB: dict[str, Route] = {
+    "i18n/setlang/": R(w("i18n/setlang/"), answers(302)),
+    "": R(w(""), answers(200)),
+    "login/": R(w("login/"), answers(302, anonymous=200)),
+    "logout/": R(w("logout/"), answers(405, anonymous=405)),
+    "password/": R(w("password/"), answers(200)),
+    "password/done/": R(w("password/done/"), answers(200)),
+    "account/": R(w("account/"), answers(200)),
+    "account/tokens/<int:pk>/revoke/": W(
+        lambda x: f"/account/tokens/{x.token.pk}/revoke/", POST_ONLY, writers=("reporter",)
+    ),
+    "orgs/": R(w("orgs/"), LIST),
+    "orgs/new/": W(w("orgs/new/"), MANAGE, writers=CREATORS),
+    "orgs/<int:pk>/": R(lambda x: f"/orgs/{x.lao_cai.justice.pk}/", IN_PROVINCE),
+    "orgs/<int:pk>/edit/": W(lambda x: f"/orgs/{x.lao_cai.justice.pk}/edit/", MANAGE_OBJECT),
+    "orgs/<int:pk>/close/": W(lambda x: f"/orgs/{x.lao_cai.justice.pk}/close/", MANAGE_OBJECT),
+    "people/": R(w("people/"), LIST),
+    "people/new/": W(w("people/new/"), MANAGE, writers=CREATORS),
+    "people/<int:pk>/": R(lambda x: f"/people/{x.colleague.pk}/", JUSTICE_DATA),
+    "people/<int:pk>/edit/": W(
+        lambda x: f"/people/{x.colleague.pk}/edit/", {**MANAGE_OBJECT, "district_head": 404}
+    ),
+    "people/<int:pk>/roles/": W(
+        lambda x: f"/people/{x.colleague.pk}/roles/",
+        POST_ONLY,
+        payload=lambda x: {"role": "reporter", "organisation": x.lao_cai.justice.pk},
+    ),
+    "people/<int:pk>/password/": W(
+        lambda x: f"/people/{x.colleague.pk}/password/",
+        POST_ONLY,
+        payload=lambda x: {"password": "Phan-Xi-Păng-3143"},
+    ),
+    "roles/<int:pk>/remove/": W(lambda x: f"/roles/{x.role.pk}/remove/", POST_ONLY),
+    "criteria/": R(w("criteria/"), answers(200)),  # national trees are everyone's
+    "criteria/import/": W(w("criteria/import/"), {**MANAGE, "citizen": 403}, writers=CREATORS),
+    "criteria/<int:pk>/": R(lambda x: f"/criteria/{x.framework.pk}/", IN_PROVINCE),
+    "criteria/<int:pk>/edit/": W(
+        lambda x: f"/criteria/{x.framework.pk}/edit/",
+        MANAGE_OBJECT,
+        payload=lambda x: {"name": "Đổi tên"},
+    ),
+    "criteria/<int:pk>/export.<str:fmt>": R(
+        lambda x: f"/criteria/{x.framework.pk}/export.yaml", IN_PROVINCE
+    ),
+    "criteria/<int:pk>/nodes/new/": W(
+        lambda x: f"/criteria/{x.framework.pk}/nodes/new/", MANAGE_OBJECT
+    ),
+    "criteria/<int:pk>/version/": W(lambda x: f"/criteria/{x.framework.pk}/version/", POST_ONLY),
+    "criteria/<int:pk>/delete/": W(lambda x: f"/criteria/{x.framework.pk}/delete/", POST_ONLY),
+    "criteria/nodes/<int:pk>/edit/": W(
+        lambda x: f"/criteria/nodes/{x.node.pk}/edit/", MANAGE_OBJECT
+    ),
+    "criteria/nodes/<int:pk>/bands/": W(
+        lambda x: f"/criteria/nodes/{x.node.pk}/bands/", MANAGE_OBJECT
+    ),
+    "criteria/nodes/<int:pk>/delete/": W(
+        lambda x: f"/criteria/nodes/{x.node.pk}/delete/", POST_ONLY
+    ),
+    "plans/": R(w("plans/"), LIST),
+    "plans/import/": W(w("plans/import/"), MANAGE, writers=CREATORS),
+    # A plan under review is the coordinators' alone: to anyone else it does not exist.
+    "plans/imports/<int:pk>/": W(
+        lambda x: f"/plans/imports/{x.staged.pk}/",
+        answers(404, coordinator=200),
+        payload=lambda x: {"approve": "1"},
+    ),
+    "plans/imports/<int:pk>/discard/": W(
+        lambda x: f"/plans/imports/{x.staged.pk}/discard/", POST_ONLY
+    ),
+    "plans/<int:pk>/": R(lambda x: f"/plans/{x.plan.pk}/", IN_PROVINCE),
+    "reports/": R(w("reports/"), LIST),
+    "reports/rounds/new/": W(w("reports/rounds/new/"), MANAGE, writers=CREATORS),
+    "reports/rounds/<int:pk>/": R(lambda x: f"/reports/rounds/{x.round.pk}/", ROUND),
+    # VP UBND's draft: only its own people may save it, and none of them is in the cast.
+    "reports/<int:pk>/": W(
+        lambda x: f"/reports/{x.draft.pk}/",
+        OFFICE_DRAFT,
+        writers=(),
+        payload=lambda x: {"version": str(x.draft.version), "narrative": "Đã sửa"},
+    ),
+    "reports/<int:pk>/items/<int:item_id>/review/": W(
+        lambda x: f"/reports/{x.submitted.pk}/items/{x.item.pk}/review/",
+        POST_ONLY,
+        writers=REVIEWERS,
+        payload=lambda x: {"decision": "accept"},
+    ),
+    # Sở Tư pháp's report is submitted: nobody adds or removes its evidence until it is returned.
+    "reports/<int:pk>/items/<int:item_id>/evidence/": W(
+        lambda x: f"/reports/{x.submitted.pk}/items/{x.item.pk}/evidence/",
+        POST_ONLY,
+        writers=(),
+        payload=lambda x: {"file": SimpleUploadedFile("x.pdf", PDF, "application/pdf")},
+    ),
+    "reports/<int:pk>/accept-pending/": W(
+        lambda x: f"/reports/{x.submitted.pk}/accept-pending/", POST_ONLY, writers=REVIEWERS
+    ),
+    "reports/<int:pk>/finish-review/": W(
+        lambda x: f"/reports/{x.submitted.pk}/finish-review/", POST_ONLY, writers=REVIEWERS
+    ),
+    "reports/evidence/<int:pk>/": R(lambda x: f"/reports/evidence/{x.evidence.pk}/", JUSTICE_DATA),
+    "reports/evidence/<int:pk>/remove/": W(
+        lambda x: f"/reports/evidence/{x.evidence.pk}/remove/", POST_ONLY, writers=()
+    ),
+    # The log of each coordinator's own province (the outsider's is Yên Bái's).
+    "audit/": R(w("audit/"), answers(403, coordinator=200, outsider=200)),
+    "exports/<slug:name>.<str:fmt>": R(w("exports/people.csv"), answers(200)),
+    # The API's own pages: its root is nothing, its schema and documentation are public.
+    "api/": R(w("api/"), answers(404, anonymous=404)),
+    "api/openapi.json": R(w("api/openapi.json"), answers(200, anonymous=200)),
+    "api/docs": R(w("api/docs"), answers(200, anonymous=200)),
+}
+
+
+def a(path: str) -> Callable[[World], str]:
+    return lambda x: path.format(x=x)
+
+
+API_IN_PROVINCE = api(200, citizen=404, outsider=404)
+API_JUSTICE_DATA = api(200, district_head=404, citizen=404, outsider=404)
+
+API: dict[str, Route] = {
+    "GET /api/orgs/me": R(a("/api/orgs/me"), api(200)),
+    "GET /api/orgs": R(a("/api/orgs"), api(200)),
+    "POST /api/orgs": W(
+        a("/api/orgs"),
+        None,
+        writers=CREATORS,
+        payload=lambda x: {"kind": "department", "name": "Sở Mới", "code": "so-moi"},
+    ),
+    "GET /api/orgs/{org_id}": R(a("/api/orgs/{x.lao_cai.justice.pk}"), API_IN_PROVINCE),
+    "PATCH /api/orgs/{org_id}": W(
+        a("/api/orgs/{x.lao_cai.justice.pk}"),
+        None,
+        method="patch",
+        payload=lambda x: {"name": "Sở Tư pháp mới"},
+    ),
+    "POST /api/orgs/{org_id}/close": W(
+        a("/api/orgs/{x.lao_cai.justice.pk}/close"), None, payload=lambda x: {"on": "2026-01-01"}
+    ),
+    "GET /api/people": R(a("/api/people"), api(200)),
+    "POST /api/people": W(
+        a("/api/people"),
+        None,
+        payload=lambda x: {
+            "username": "moi.stp",
+            "full_name": "Người Mới",
+            "organisation_id": x.lao_cai.justice.pk,
+        },
+    ),
+    "GET /api/people/{person_id}": R(a("/api/people/{x.colleague.pk}"), API_JUSTICE_DATA),
+    "PATCH /api/people/{person_id}": W(
+        a("/api/people/{x.colleague.pk}"),
+        None,
+        method="patch",
+        payload=lambda x: {"is_active": False},
+    ),
+    "POST /api/people/{person_id}/roles": W(
+        a("/api/people/{x.colleague.pk}/roles"),
+        None,
+        payload=lambda x: {"role": "reporter", "organisation_id": x.lao_cai.justice.pk},
+    ),
+    "DELETE /api/people/roles/{role_id}": W(
+        a("/api/people/roles/{x.role.pk}"), None, method="delete"
+    ),
+    "GET /api/criteria": R(a("/api/criteria"), api(200)),
+    "GET /api/criteria/{framework_id}": R(a("/api/criteria/{x.framework.pk}"), API_IN_PROVINCE),
+    "POST /api/criteria/import": W(
+        a("/api/criteria/import"), None, writers=CREATORS, payload=lambda x: {"text": "1. A"}
+    ),
+    "GET /api/criteria/{framework_id}/export": R(
+        a("/api/criteria/{x.framework.pk}/export"), API_IN_PROVINCE
+    ),
+    "POST /api/criteria/{framework_id}/nodes": W(
+        a("/api/criteria/{x.framework.pk}/nodes"),
+        None,
+        payload=lambda x: {"kind": "domain", "code": "99", "name": "Mới", "max_points": "1"},
+    ),
+    "PATCH /api/criteria/nodes/{node_id}": W(
+        a("/api/criteria/nodes/{x.node.pk}"),
+        None,
+        method="patch",
+        payload=lambda x: {"name": "Đổi"},
+    ),
+    "DELETE /api/criteria/nodes/{node_id}": W(
+        a("/api/criteria/nodes/{x.node.pk}"), None, method="delete"
+    ),
+    "PUT /api/criteria/nodes/{node_id}/bands": W(
+        a("/api/criteria/nodes/{x.node.pk}/bands"), None, method="put", payload=lambda x: []
+    ),
+    # Reads a document and saves nothing: a POST, held here only as present.
+    "POST /api/plans/parse": R(a("/api/plans/parse"), api(405, anonymous=405)),
+    "POST /api/plans/import": W(
+        a("/api/plans/import"), None, writers=CREATORS, payload=lambda x: {"text": "x"}
+    ),
+    "GET /api/plans": R(a("/api/plans"), api(200)),
+    "GET /api/plans/{plan_id}": R(a("/api/plans/{x.plan.pk}"), API_IN_PROVINCE),
+    "GET /api/exports/{name}.{fmt}": R(a("/api/exports/people.csv"), api(200)),
+    "GET /api/reporting/rounds": R(a("/api/reporting/rounds"), api(200)),
+    "POST /api/reporting/rounds": W(
+        a("/api/reporting/rounds"),
+        None,
+        payload=lambda x: {
+            "plan_id": x.plan.pk,
+            "kind": "quarter",
+            "number": 3,
+            "deadline": "2030-01-01",
+        },
+    ),
+    "GET /api/reporting/rounds/{round_id}": R(
+        a("/api/reporting/rounds/{x.round.pk}"),
+        api(404, coordinator=200, leader=200, appraiser=200, reporter=200, head=200),
+    ),
+    "GET /api/reporting/rounds/{round_id}/overview": R(
+        a("/api/reporting/rounds/{x.round.pk}/overview"), {**ROUND, "anonymous": 401}
+    ),
+    "GET /api/reporting/reports": R(a("/api/reporting/reports"), api(200)),
+    "GET /api/reporting/reports/{report_id}": R(
+        a("/api/reporting/reports/{x.draft.pk}"), {**OFFICE_DRAFT, "anonymous": 401}
+    ),
+    "PUT /api/reporting/reports/{report_id}": W(
+        a("/api/reporting/reports/{x.draft.pk}"),
+        None,
+        writers=(),
+        method="put",
+        payload=lambda x: {"version": x.draft.version, "narrative": "Đã sửa"},
+    ),
+    "POST /api/reporting/reports/{report_id}/submit": W(
+        a("/api/reporting/reports/{x.draft.pk}/submit"), None, writers=()
+    ),
+    "POST /api/reporting/reports/{report_id}/items/{item_id}/review": W(
+        a("/api/reporting/reports/{x.submitted.pk}/items/{x.item.pk}/review"),
+        None,
+        writers=REVIEWERS,
+        payload=lambda x: {"accept": True},
+    ),
+    "POST /api/reporting/reports/{report_id}/finish-review": W(
+        a("/api/reporting/reports/{x.submitted.pk}/finish-review"), None, writers=REVIEWERS
+    ),
+    "POST /api/reporting/reports/{report_id}/items/{item_id}/evidence": W(
+        a("/api/reporting/reports/{x.submitted.pk}/items/{x.item.pk}/evidence"),
+        None,
+        writers=(),
+        method="multipart",
+        payload=lambda x: {"file": SimpleUploadedFile("x.pdf", PDF, "application/pdf")},
+    ),
+    "GET /api/reporting/evidence/{evidence_id}": R(
+        a("/api/reporting/evidence/{x.evidence.pk}"), API_JUSTICE_DATA
+    ),
+    "DELETE /api/reporting/evidence/{evidence_id}": W(
+        a("/api/reporting/evidence/{x.evidence.pk}"), None, writers=(), method="delete"
+    ),
+}
+
+# What each exporter gives each role, built for the cast's objects: "data" (rows), "empty" (no
+# rows: nothing visible) or "refused" (not found, or not theirs to export).
+EXPORTS: dict[str, dict[str, str]] = {
+    "organisations": {**dict.fromkeys(ROLES, "data"), "citizen": "empty", "anonymous": "empty"},
+    # A citizen's export holds their own record.
+    "people": {**dict.fromkeys(ROLES, "data"), "anonymous": "empty"},
+    # The consolidated report: those who follow the round.
+    "round-consolidated": {
+        **dict.fromkeys(ROLES, "refused"),
+        **dict.fromkeys(("coordinator", "leader", "appraiser"), "data"),
+    },
+    # Sở Tư pháp's report: whoever reads it.
+    "agency-report": {
+        **dict.fromkeys(ROLES, "refused"),
+        **dict.fromkeys(("coordinator", "leader", "appraiser", "reporter", "head"), "data"),
+    },
+}
+
+
+# --- enumeration ----------------------------------------------------------------------------------
+
+
+def web_routes() -> list[str]:
+    """Every URL pattern of the configuration, as its full route text (API and admin aside)."""
+    found: list[str] = []
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if route in EXCLUDED:
+                    continue
+                walk(entry.url_patterns, route)
+            elif isinstance(entry, URLPattern) and not (
+                route.startswith("api/") and _as_schema_path(route) in operation_paths
+            ):
+                found.append(route)
+
+    operation_paths = {op.split(" ", 1)[1] for op in api_operations()}
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def _as_schema_path(route: str) -> str:
+    """'api/orgs/<int:org_id>' as the schema writes it: '/api/orgs/{org_id}'."""
+    import re
+
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+
+
+def api_operations() -> list[str]:
+    from parindex.api.schema import schema
+
+    return [
+        f"{method.upper()} {path}"
+        for path, operations in schema()["paths"].items()
+        for method in operations
+    ]
+
+
+def test_every_route_operation_and_exporter_is_declared() -> None:
+    routes, operations = web_routes(), api_operations()
+    names = [e.name for e in exporters()]
+    missing = (
+        [f"web route {r!r}" for r in routes if r not in WEB]
+        + [f"API operation {o!r}" for o in operations if o not in API]
+        + [f"exporter {n!r}" for n in names if n not in EXPORTS]
+    )
+    stale = (
+        [f"web route {r!r}" for r in WEB if r not in routes]
+        + [f"API operation {o!r}" for o in API if o not in operations]
+        + [f"exporter {n!r}" for n in EXPORTS if n not in names]
+    )
+    assert not missing, "declare who may use: " + "; ".join(missing)
+    assert not stale, "declared but gone (remove from the table): " + "; ".join(stale)
+    assert routes and operations and names
+
+
+# --- the checks -----------------------------------------------------------------------------------
+
+
+def _send(client: Client, method: str, url: str, payload: Any, *, is_api: bool) -> int:
+    if method == "multipart":
+        return client.post(url, payload).status_code
+    send = getattr(client, method)
+    if is_api:
+        body = json.dumps(payload)
+        status: int = send(url, body, content_type="application/json").status_code
+        return status
+    status = send(url, payload).status_code
+    return status
+
+
+def _refused(role: str, status: int, *, is_api: bool) -> bool:
+    if role == "anonymous":
+        return status in ((401,) if is_api else (302,))
+    return status in (403, 404)
+
+
+def check_routes(world: World, role: str, table: dict[str, Route], *, is_api: bool) -> list[str]:
+    problems: list[str] = []
+    actual: dict[str, int] = {}
+    for key, route in table.items():
+        client = client_as(world, role)
+        url = route.url(world)
+        if route.get is not None:
+            status = client.get(url).status_code
+            actual[key] = status
+            if status != route.get[role]:
+                problems.append(f"{role} GET {key} ({url}): {status}, declared {route.get[role]}")
+        if route.writers is not None and role not in route.writers:
+            before = snapshot()
+            status = _send(client, route.method, url, route.payload(world), is_api=is_api)
+            if not _refused(role, status, is_api=is_api):
+                problems.append(
+                    f"{role} {route.method.upper()} {key} ({url}): {status}, not refused"
+                )
+            if snapshot() != before:
+                problems.append(f"{role} {route.method.upper()} {key} ({url}) changed data")
+    if DUMP:
+        print(f"\n# {role} {'API' if is_api else 'web'}")
+        for key, status in actual.items():
+            print(f"{role:>14} {status} {key}")
+    return problems
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_web_route_answers_each_role_as_declared(world: World, role: str) -> None:
+    problems = check_routes(world, role, WEB, is_api=False)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_api_operation_answers_each_role_as_declared(world: World, role: str) -> None:
+    problems = check_routes(world, role, API, is_api=True)
+    assert not problems, "\n".join(problems)
+
+
+def export_params(world: World, name: str) -> dict[str, str]:
+    return {
+        "round-consolidated": {"round": str(world.round.pk)},
+        "agency-report": {"report": str(world.submitted.pk)},
+    }.get(name, {})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_exporter_gives_data_or_refuses_each_role_as_declared(
+    world: World, role: str
+) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    user = AnonymousUser() if role == "anonymous" else world.people[role]
+    problems = []
+    for exporter in exporters():
+        assert exporter.build is not None
+        try:
+            sheets = exporter.build(user, export_params(world, exporter.name))
+        except ExportError:
+            outcome = "refused"
+        else:
+            rows = sum(len(list(sheet.rows)) for sheet in sheets)
+            outcome = "data" if rows else "empty"
+        if DUMP:
+            print(f"{role:>14} {outcome} {exporter.name}")
+        declared = EXPORTS.get(exporter.name, {}).get(role)
+        if outcome != declared:
+            problems.append(f"{role} export {exporter.name}: {outcome}, declared {declared}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(autouse=True)
+def _quiet_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Refusals are logged as warnings by Django; hundreds of them say nothing here."""
+    import logging
+
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    yield
+    logging.getLogger("django.request").setLevel(logging.NOTSET)
