@@ -153,19 +153,8 @@ def client_as(world: World, role: str) -> Client:
     return client
 
 
-SNAPSHOT_MODELS: tuple[type[Model], ...] = (
-    AuditEntry,
-    Organisation,
-    User,
-    RoleAssignment,
-    Framework,
-    Node,
-    Plan,
-    PlanImport,
-    Round,
-    Report,
-    Evidence,
-)
+# Row counts of the models whose rows the snapshot does not list below.
+SNAPSHOT_MODELS: tuple[type[Model], ...] = (AuditEntry, RoleAssignment, Node, Plan, Round, Evidence)
 
 
 def snapshot() -> dict[str, Any]:
@@ -603,6 +592,8 @@ def _refused(role: str, status: int, *, is_api: bool) -> bool:
 def check_routes(world: World, role: str, table: dict[str, Route], *, is_api: bool) -> list[str]:
     problems: list[str] = []
     actual: dict[str, int] = {}
+    # A refused write changes nothing, so the state after one is the state before the next.
+    before = snapshot()
     for key, route in table.items():
         client = client_as(world, role)
         url = route.url(world)
@@ -612,14 +603,15 @@ def check_routes(world: World, role: str, table: dict[str, Route], *, is_api: bo
             if status != route.get[role]:
                 problems.append(f"{role} GET {key} ({url}): {status}, declared {route.get[role]}")
         if route.writers is not None and role not in route.writers:
-            before = snapshot()
             status = _send(client, route.method, url, route.payload(world), is_api=is_api)
             if not _refused(role, status, is_api=is_api):
                 problems.append(
                     f"{role} {route.method.upper()} {key} ({url}): {status}, not refused"
                 )
-            if snapshot() != before:
+            after = snapshot()
+            if after != before:
                 problems.append(f"{role} {route.method.upper()} {key} ({url}) changed data")
+                before = after
     if DUMP:
         print(f"\n# {role} {'API' if is_api else 'web'}")
         for key, status in actual.items():
