@@ -27,7 +27,7 @@ def current_province(request: HttpRequest) -> Organisation | None:
     ids = sorted(who.provinces)
     if chosen and str(chosen).isdigit() and int(chosen) in who.provinces:
         ids = [int(chosen)]
-    return Organisation.objects.filter(pk=ids[0]).first()
+    return access.organisations_for(request.user).filter(pk=ids[0]).first()
 
 
 def require_province(request: HttpRequest) -> Organisation:

@@ -141,9 +141,9 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "problem_count": len(problems),
         "problems": [(p.where, describe(p)) for p in problems],
         "can_manage": access.can_manage_frameworks(request.user, framework.province_id),
-        "versions": Framework.objects.filter(
-            province=framework.province, code=framework.code
-        ).order_by("version"),
+        "versions": access.frameworks_for(request.user)
+        .filter(province=framework.province, code=framework.code)
+        .order_by("version"),
         "node_form": NodeForm(),
     }
     return render(request, "web/criteria/detail.html", context)

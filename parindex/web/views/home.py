@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from parindex.orgs import access
-from parindex.orgs.models import Organisation, OrgKind, Role
+from parindex.orgs.models import OrgKind, Role
 from parindex.reporting.actions import state_on
 from parindex.reporting.models import STATE_LABELS, Round
 from parindex.web.views.common import current_province
@@ -30,11 +30,10 @@ def home(request: HttpRequest) -> HttpResponse:
         ]
         frameworks = access.frameworks_for(request.user).order_by("-first_year", "name")
         context["frameworks"] = frameworks[:8]
-    own_agencies = Organisation.objects.filter(pk__in=who.own_agencies).prefetch_related("people")
+    visible = access.organisations_for(request.user)
+    own_agencies = visible.filter(pk__in=who.own_agencies).prefetch_related("people")
     context["own_agencies"] = own_agencies
-    context["appraised"] = Organisation.objects.filter(pk__in=who.appraised_agencies).order_by(
-        "name"
-    )
+    context["appraised"] = visible.filter(pk__in=who.appraised_agencies).order_by("name")
     reports = access.reports_for(request.user).select_related("round", "agency")
     open_reports = reports.filter(agency_id__in=who.own_agencies, round__closed_at__isnull=True)
     my_reports = []
