@@ -17,7 +17,6 @@ from parindex.methodology.messages import describe
 from parindex.methodology.models import Framework, Node
 from parindex.methodology.tree import BandSpec, Problem
 from parindex.orgs import access
-from parindex.orgs.models import Organisation, OrgKind
 
 router = Router(tags=["criteria trees"])
 
@@ -199,9 +198,7 @@ def import_framework(
     province = None
     if not national:
         pid = min(who.coordinator_of) if who.coordinator_of else None
-        province = (
-            Organisation.objects.filter(pk=pid, kind=OrgKind.PROVINCE).first() if pid else None
-        )
+        province = access.province_for(request.user, pid) if pid else None
         if province is None and not who.superuser:
             from django.core.exceptions import PermissionDenied
 

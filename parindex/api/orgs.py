@@ -4,12 +4,11 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
 
 from parindex.orgs import access, actions
-from parindex.orgs.models import Organisation, OrgKind, SuccessionKind
+from parindex.orgs.models import Organisation, SuccessionKind
 
 router = Router(tags=["organisations"])
 
@@ -130,7 +129,7 @@ def create_org(
     pid = province_id or (min(who.coordinator_of) if who.coordinator_of else None)
     if pid is None:
         raise PermissionDenied("only coordinators create agencies")
-    province = get_object_or_404(Organisation, pk=pid, kind=OrgKind.PROVINCE)
+    province = access.province_for(request.user, pid)
     parent = _visible(request, payload.parent_id) if payload.parent_id else None
     data = payload.dict(exclude={"parent_id"})
     org = actions.create_organisation(

@@ -13,7 +13,6 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from parindex.orgs import access
-from parindex.orgs.models import Organisation, OrgKind
 from parindex.plans import actions
 from parindex.plans.models import Plan
 from parindex.plans.parsing import parse_document
@@ -97,7 +96,7 @@ def import_plan(
     pid = province_id or (min(who.coordinator_of) if who.coordinator_of else None)
     if pid is None:
         raise PermissionDenied("only coordinators import plans")
-    province = get_object_or_404(Organisation, pk=pid, kind=OrgKind.PROVINCE)
+    province = access.province_for(request.user, pid)
     data, name = _upload(file, text)
     try:
         with transaction.atomic():

@@ -25,6 +25,7 @@ from parindex.orgs.models import (
     AuditEntry,
     Organisation,
     OrganisationQuerySet,
+    OrgKind,
     Role,
     RoleAssignment,
     User,
@@ -195,6 +196,12 @@ def role_assignment_for(user: AnyUser, pk: int | str) -> RoleAssignment:
 
 def organisation_for(user: AnyUser, pk: int | str) -> Organisation:
     return _one(organisations_for(user).select_related("parent", "province"), pk, "organisation")
+
+
+def province_for(user: AnyUser, pk: int | str) -> Organisation:
+    """A province the person works in (any province, for an administrator)."""
+    query = organisations_for(user).filter(kind=OrgKind.PROVINCE)
+    return _one(query, pk, "province")
 
 
 def can_manage_people(user: AnyUser, organisation: Organisation | None) -> bool:

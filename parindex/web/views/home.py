@@ -9,7 +9,7 @@ from django.utils import timezone
 from parindex.orgs import access
 from parindex.orgs.models import OrgKind, Role
 from parindex.reporting.actions import state_on
-from parindex.reporting.models import STATE_LABELS, Round
+from parindex.reporting.models import STATE_LABELS
 from parindex.web.views.common import current_province
 
 
@@ -42,11 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         my_reports.append((report, state, STATE_LABELS[state]))
     context["my_reports"] = my_reports
     if who.province_wide or who.superuser:
-        latest = (
-            Round.objects.filter(plan__in=access.plans_for(request.user))
-            .order_by("-starts_on", "-pk")
-            .first()
-        )
+        latest = access.rounds_for(request.user).order_by("-starts_on", "-pk").first()
         if latest is not None:
             states: dict[str, int] = {}
             for report in (
