@@ -250,6 +250,10 @@ WEB: dict[str, Route] = {
     ),
     "orgs/": R(w("orgs/"), LIST),
     "orgs/new/": W(w("orgs/new/"), MANAGE, writers=CREATORS),
+    # Loading a province's present structure from the national list: administrators alone.
+    "orgs/load/": W(
+        w("orgs/load/"), answers(403), writers=(), payload=lambda x: {"province": "15"}
+    ),
     "orgs/<int:pk>/": R(lambda x: f"/orgs/{x.lao_cai.justice.pk}/", IN_PROVINCE),
     "orgs/<int:pk>/edit/": W(lambda x: f"/orgs/{x.lao_cai.justice.pk}/edit/", MANAGE_OBJECT),
     "orgs/<int:pk>/close/": W(lambda x: f"/orgs/{x.lao_cai.justice.pk}/close/", MANAGE_OBJECT),
