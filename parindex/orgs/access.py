@@ -28,6 +28,7 @@ from parindex.orgs.models import (
     OrgKind,
     Role,
     RoleAssignment,
+    Succession,
     User,
 )
 
@@ -132,12 +133,20 @@ def forget(user: AnyUser) -> None:
 
 
 def organisations_for(user: AnyUser) -> OrganisationQuerySet:
-    """The organisation trees of the provinces the person works in."""
+    """The organisation trees of the provinces the person works in, and of the provinces those
+    became or came from (a 2020 reporter of Lào Cai sees the merged Lào Cai of today, and its
+    people the province as it was): organisations are public within the province's history."""
     access = access_for(user)
     if access.superuser:
         return Organisation.objects.all()
     ids = access.provinces
-    return Organisation.objects.filter(Q(pk__in=ids) | Q(province_id__in=ids))
+    provinces = (
+        Q(pk__in=ids)
+        | Q(pk__in=Succession.objects.filter(predecessor_id__in=ids).values("successor_id"))
+        | Q(pk__in=Succession.objects.filter(successor_id__in=ids).values("predecessor_id"))
+    )
+    trees = Organisation.objects.filter(provinces, kind=OrgKind.PROVINCE).values("pk")
+    return Organisation.objects.filter(Q(pk__in=ids) | Q(pk__in=trees) | Q(province_id__in=trees))
 
 
 def can_manage_organisations(user: AnyUser, province_id: int | None) -> bool:

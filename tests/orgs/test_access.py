@@ -281,3 +281,35 @@ def test_a_new_role_is_seen_at_once_on_the_same_user_object(
     assert other_reporter.username not in usernames(access.people_for(reporter))
     actions.assign_role(reporter, by=None, role=Role.COORDINATOR, organisation=lao_cai.province)
     assert other_reporter.username in usernames(access.people_for(reporter))
+
+
+# --- organisations across a merger ---------------------------------------------------------------
+
+
+def test_a_merged_provinces_people_see_the_province_it_became_and_its_people_the_old_one(
+    reporter: User, outsider: User, lao_cai: LaoCai, yen_bai: YenBai
+) -> None:
+    from datetime import date
+
+    merged = actions.create_province(
+        by=None, name="Tỉnh Lào Cai", code="lao-cai-2025", valid_from=date(2025, 7, 1)
+    )
+    ward = actions.create_organisation(
+        by=None,
+        province=merged,
+        kind="commune",
+        name="UBND phường Lào Cai",
+        code="phuong-lao-cai",
+        valid_from=date(2025, 7, 1),
+    )
+    actions.close_organisation(
+        lao_cai.province,
+        by=None,
+        on=date(2025, 7, 1),
+        successors=[actions.SuccessorLink(merged)],
+    )
+    today = set(access.organisations_for(fresh(reporter)).as_of(date(2026, 12, 5)))
+    assert {merged, ward} <= today
+    assert yen_bai.province not in set(access.organisations_for(fresh(reporter)))
+    # Yên Bái's people do not see it: their province was not linked to it here.
+    assert merged not in set(access.organisations_for(fresh(outsider)))

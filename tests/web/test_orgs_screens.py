@@ -342,10 +342,20 @@ def test_the_demo_organisation_list_shows_the_merged_province_today(
         assert "phuong-lao-cai-02647" in codes and "ubnd-tinh" in codes
         assert len([c for c in codes if re.search(r"-\d{5}$", c)]) == 99
         assert vi("No province existed on that date.") not in doc.text
-    # The same person still finds Lào Cai as it was in 2020.
+    # The same person still finds Lào Cai as it was in 2020, and Yên Bái, the other province
+    # the merged one came from.
     in_2020 = page(client_for(User.objects.get(username="noivu")).get("/orgs/?as_of=11/06/2020"))
     assert [s.attrs["data-province"] for s in in_2020.select("section", data_province=True)] == [
-        "lao-cai-1991"
+        "lao-cai-1991",
+        "yen-bai-1991",
+    ]
+    # A 2020 reporter, whose role is in the old province only, finds today's province too.
+    reporter = User.objects.filter(roles__organisation__province__code="lao-cai-1991").exclude(
+        username__in=["noivu", "lanhdao"]
+    )[0]
+    today = page(client_for(reporter).get("/orgs/"))
+    assert [s.attrs["data-province"] for s in today.select("section", data_province=True)] == [
+        "lao-cai-2025"
     ]
 
 
