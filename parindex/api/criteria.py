@@ -188,12 +188,7 @@ def import_framework(
     code: Form[str] = "",
     national: Form[bool] = False,
 ) -> tuple[int, dict[str, Any]]:
-    if file is not None:
-        if file.size and file.size > settings.PARINDEX_MAX_IMPORT_BYTES:
-            return 422, {"detail": "file too large", "problems": []}
-        result = read_tree(file.read(), file.name or "")
-    else:
-        result = read_tree(text.encode(), "pasted.txt")
+    # Who may import is settled before the upload is read: reading is the costly part.
     who = access.access_for(request.user)
     province = None
     if not national:
@@ -203,6 +198,16 @@ def import_framework(
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied("only coordinators import criteria trees")
+    elif not who.superuser:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("only administrators import national criteria trees")
+    if file is not None:
+        if file.size and file.size > settings.PARINDEX_MAX_IMPORT_BYTES:
+            return 422, {"detail": "file too large", "problems": []}
+        result = read_tree(file.read(), file.name or "")
+    else:
+        result = read_tree(text.encode(), "pasted.txt")
     try:
         framework = actions.import_framework(
             result,

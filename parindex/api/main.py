@@ -13,6 +13,7 @@ from parindex.api.orgs import router as orgs_router
 from parindex.api.people import router as people_router
 from parindex.api.plans import router as plans_router
 from parindex.api.reporting import router as reporting_router
+from parindex.reporting.actions import Conflict
 
 api = NinjaAPI(
     title="parindex API",
@@ -32,6 +33,11 @@ api.add_router("/reporting", reporting_router)
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or "permission denied"}, status=403)
+
+
+@api.exception_handler(Conflict)
+def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=409)
 
 
 @api.exception_handler(ValidationError)

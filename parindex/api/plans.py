@@ -77,6 +77,10 @@ def _upload(file: UploadedFile | None, text: str) -> tuple[bytes, str]:
 def parse(
     request: HttpRequest, file: File[UploadedFile | None] = None, text: Form[str] = ""
 ) -> dict[str, Any]:
+    # Only those who import plans may have one read: reading is the costly part.
+    who = access.access_for(request.user)
+    if not (who.superuser or who.coordinator_of):
+        raise PermissionDenied("only coordinators read plan documents")
     data, name = _upload(file, text)
     return parse_document(data, name).to_json()
 
@@ -97,6 +101,9 @@ def import_plan(
     if pid is None:
         raise PermissionDenied("only coordinators import plans")
     province = access.province_for(request.user, pid)
+    # Settled before the upload is read: reading is the costly part.
+    if not access.can_manage_organisations(request.user, province.pk):
+        raise PermissionDenied("only coordinators import plans")
     data, name = _upload(file, text)
     try:
         with transaction.atomic():

@@ -7,8 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 TWO_PLACES = Decimal("0.01")
 
-_VN_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
-_EN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+# ASCII digits only: Python's \d and Decimal() also take ١٢٣ or １２３, which no form means.
+_VN_NUMBER = re.compile(r"^[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$")
+_EN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
 
 
 class NumberFormatError(ValueError):
@@ -30,7 +31,7 @@ def parse_decimal(text: str | int | float | Decimal) -> Decimal:
     if isinstance(text, float):
         return Decimal(repr(text))
     raw = text.strip().replace("\u00a0", "").replace(" ", "")
-    if _EN_NUMBER.match(raw) and not re.match(r"^[+-]?\d{1,3}\.\d{3}$", raw):
+    if _EN_NUMBER.match(raw) and not re.match(r"^[+-]?[0-9]{1,3}\.[0-9]{3}$", raw):
         return Decimal(raw)
     if _VN_NUMBER.match(raw):
         return Decimal(raw.replace(".", "").replace(",", "."))

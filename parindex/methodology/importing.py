@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import zipfile
 
+from parindex.lib import archives
 from parindex.methodology.formats.docx import parse_docx
 from parindex.methodology.formats.pdf import parse_pdf
 from parindex.methodology.formats.table import parse_table_text
@@ -14,13 +14,45 @@ from parindex.methodology.tree import ImportResult, Severity, problem
 
 
 def read_tree(data: bytes, filename: str = "") -> ImportResult:
-    """Read YAML, XLSX, DOCX, PDF or table text; anything else gets an error naming the file."""
+    """Read YAML, XLSX, DOCX, PDF or table text; anything else gets an error naming the file.
+    A workbook or document that expands too far, or takes too long to read, is refused."""
+    try:
+        with archives.time_limit():
+            return _read_tree(data, filename)
+    except archives.ReadTooLong:
+        return ImportResult(
+            None,
+            [
+                problem(
+                    Severity.ERROR,
+                    "read_too_long",
+                    name=filename,
+                    seconds=f"{archives.READ_SECONDS:g}",
+                )
+            ],
+        )
+
+
+def _read_tree(data: bytes, filename: str) -> ImportResult:
     name = filename.lower()
     if data[:5] == b"%PDF-":
         return parse_pdf(data)
-    if data[:4] == b"PK\x03\x04":
+    if archives.is_zip(data):
         try:
-            members = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+            members = set(archives.check_zip(data).namelist())
+        except archives.ArchiveRefused as refused:
+            return ImportResult(
+                None,
+                [
+                    problem(
+                        Severity.ERROR,
+                        "file_too_large",
+                        name=filename,
+                        expanded=refused.expanded // 1_000_000,
+                        limit=refused.limit // 1_000_000,
+                    )
+                ],
+            )
         except zipfile.BadZipFile:
             return ImportResult(None, [problem(Severity.ERROR, "unreadable_file", name=filename)])
         if "word/document.xml" in members:

@@ -61,6 +61,12 @@ TEMPLATES: dict[str, Promise] = {
         "The PDF has no text layer (it is a scanned image): copy the table's text from the "
         "decision and paste it instead."
     ),
+    "file_too_large": gettext_lazy(
+        "The file %(name)s expands to %(expanded)s MB when opened; at most %(limit)s MB is read."
+    ),
+    "read_too_long": gettext_lazy(
+        "Reading the file %(name)s took longer than %(seconds)s seconds and was stopped."
+    ),
     "no_table": gettext_lazy("No criteria table was found (expected STT | name | max points)."),
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -56,6 +57,23 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+# A text longer than this is kept in the audit log as its beginning, its length and a digest:
+# enough to see what changed and to prove which text it was, without a copy on every save.
+EXCERPT_CHARS = 300
+
+
+def bounded(value: Any) -> Any:
+    """The value as the audit log keeps it: long texts as an excerpt with a digest."""
+    if isinstance(value, str) and len(value) > EXCERPT_CHARS:
+        digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+        return f"{value[:EXCERPT_CHARS]}… [{len(value)} characters, sha256 {digest[:16]}]"
+    if isinstance(value, list | tuple):
+        return [bounded(v) for v in value]
+    if isinstance(value, dict):
+        return {bounded(k) if isinstance(k, str) else k: bounded(v) for k, v in value.items()}
+    return value
+
+
 def record(
     actor: User | None,
     action: str,
@@ -74,5 +92,5 @@ def record(
         object_id=str(obj.pk),
         object_repr=str(obj)[:255],
         province_id=province_id,
-        changes=changes or {},
+        changes=bounded(changes or {}),
     )

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 
+from parindex.lib import archives
 from parindex.plans.proposal import Warning, warning
 from parindex.plans.quantities import fold_aligned
 
@@ -30,8 +31,37 @@ _TASK_HEADER = re.compile(
 )
 
 
+# Pages of a PDF read at most: a yearly plan has a few dozen.
+MAX_PDF_PAGES = 300
+
+
 def read_document(data: bytes, filename: str) -> tuple[str, list[Warning]]:
-    """(text, warnings) of a file, its kind taken from the extension, else sniffed."""
+    """(text, warnings) of a file, its kind taken from the extension, else sniffed; a file
+    that expands too far or takes too long to read gives a warning and no text."""
+    if archives.is_zip(data):
+        try:
+            archives.check_zip(data)
+        except archives.ArchiveRefused as refused:
+            return "", [_too_large(refused)]
+        except Exception:
+            pass
+    try:
+        with archives.time_limit():
+            return _read_document(data, filename)
+    except archives.ReadTooLong:
+        return "", [warning(1, "read_too_long", seconds=f"{archives.READ_SECONDS:g}")]
+
+
+def _too_large(refused: archives.ArchiveRefused) -> Warning:
+    return warning(
+        1,
+        "file_too_large",
+        expanded=refused.expanded // 1_000_000,
+        limit=refused.limit // 1_000_000,
+    )
+
+
+def _read_document(data: bytes, filename: str) -> tuple[str, list[Warning]]:
     name = (filename or "").lower()
     kind = name.rsplit(".", 1)[-1] if "." in name else ""
     if kind not in ("docx", "html", "htm", "xhtml", "txt", "text", "md", "pdf"):
@@ -92,6 +122,8 @@ def _read_docx(data: bytes) -> tuple[str, list[Warning]]:
         from docx import Document
 
         document = Document(io.BytesIO(data))
+    except archives.ReadTooLong:
+        raise
     except Exception as exc:  # python-docx raises many kinds on a damaged or foreign file
         return "", [
             warning(
@@ -480,7 +512,9 @@ def _read_pdf(data: bytes) -> tuple[str, list[Warning]]:
         return "", [warning(1, "pdf_needs_text_layer", detail="PDF needs a text layer reader")]
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [page.extract_text() or "" for page in list(reader.pages)[:MAX_PDF_PAGES]]
+    except archives.ReadTooLong:
+        raise
     except Exception as exc:  # damaged or encrypted PDF
         return "", [
             warning(1, "unreadable_file", format="PDF", detail=f"{type(exc).__name__}: {exc}"[:200])

@@ -45,6 +45,12 @@ TEMPLATES: dict[str, Promise] = {
     "signer_mismatch": gettext_lazy(
         "The signature block says %(document)s, the page's details say %(metadata)s."
     ),
+    "file_too_large": gettext_lazy(
+        "The file expands to %(expanded)s MB when opened; at most %(limit)s MB is read."
+    ),
+    "read_too_long": gettext_lazy(
+        "Reading the file took longer than %(seconds)s seconds and was stopped."
+    ),
     "internal_error": gettext_lazy("Part of the document could not be read (%(detail)s)."),
 }
 

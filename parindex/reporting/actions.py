@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,7 +17,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from parindex.orgs import access
+from parindex.lib import archives
+from parindex.lib.text import clean_input
+from parindex.orgs import access, inputs
 from parindex.orgs.access import can_edit, can_review, can_submit
 from parindex.orgs.audit import record
 from parindex.orgs.dbstats import refresh_statistics
@@ -36,6 +38,14 @@ from parindex.reporting.models import (
 )
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+# Reminders: days before the deadline, and a list of days after it such as "1,3,7".
+REMIND_BEFORE_MAX = 60
+DAY_LIST = re.compile(r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$")
+
+
+class Conflict(ValidationError):
+    """The change collides with another one that came first (a second submit of the same
+    report): answered with 409, not as a mistake in the input."""
 
 
 class StaleReport(Exception):
@@ -56,6 +66,18 @@ def _deny() -> PermissionDenied:
 def _default_title(kind: str, number: int, year: int) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return period_title(kind, number, year)
+
+
+def remind_before_error(days: int) -> str | None:
+    return inputs.field_number_error(
+        Round, "remind_days_before", days, low=0, high=REMIND_BEFORE_MAX
+    )
+
+
+def remind_after_error(text: str) -> str | None:
+    if text.strip() and not DAY_LIST.match(text):
+        return _("Write whole numbers of days separated by commas.")
+    return None
 
 
 def period_title(kind: str, number: int, year: int) -> str:
@@ -101,6 +123,17 @@ def open_round(
     """Open a round: one report per responsible agency, listing exactly its targets."""
     if by is not None and not access.can_manage_organisations(by, plan.province_id):
         raise _deny()
+    title = inputs.field_text(Round, "title", title)
+    problems: dict[str, str] = {}
+    if message := remind_before_error(remind_days_before):
+        problems["remind_days_before"] = message
+    if message := remind_after_error(remind_days_after):
+        problems["remind_days_after"] = message
+    if kind not in PeriodKind.values:
+        problems["kind"] = _("Use one of: %(kinds)s.") % {"kinds": ", ".join(PeriodKind.values)}
+    if problems:
+        raise ValidationError(problems)
+    remind_days_after = ",".join(p.strip() for p in remind_days_after.split(",") if p.strip())
     if kind == PeriodKind.CUSTOM:
         if starts_on is None or ends_on is None:
             raise ValidationError({"starts_on": _("A custom range needs its first and last day.")})
@@ -230,10 +263,12 @@ def validate_value(
 ) -> dict[str, str]:
     """Impossible values, keyed "numerator"/"denominator", worded for the person typing them."""
     errors: dict[str, str] = {}
-    if numerator is not None and numerator < 0:
-        errors["numerator"] = _("A count cannot be negative.")
-    if denominator is not None and denominator < 0:
-        errors["denominator"] = _("A count cannot be negative.")
+    for key, number in (("numerator", numerator), ("denominator", denominator)):
+        message = inputs.field_number_error(Value, key, number, minimum=Decimal(0))
+        if message:
+            errors[key] = message
+    if errors:
+        return errors
     if value.quantity.unit == "percent":
         if numerator is not None and denominator is None:
             errors["denominator"] = _("A rate needs the total it is a share of.")
@@ -249,6 +284,37 @@ def validate_value(
 
 def _fmt(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
+
+
+def frozen_message() -> str:
+    return _("This target was accepted and cannot be changed unless its reviewer reopens it.")
+
+
+def _text(
+    model: type[Item] | type[Report], name: str, text: str, key: str, errors: dict[str, str]
+) -> str:
+    """The text as stored; an error under `key` when it is longer than its limit."""
+    try:
+        return inputs.field_text(model, name, text)
+    except ValidationError as refusal:
+        errors[key] = refusal.messages[0]
+        return text
+
+
+def _item_changes(
+    item: Item,
+    status: str,
+    description: str,
+    values: dict[int, tuple[Decimal | None, Decimal | None]],
+    rows: dict[int, Value],
+) -> bool:
+    if (status, description) != (item.status, item.description):
+        return True
+    for value_id, pair in values.items():
+        row = rows.get(value_id)
+        if row is not None and pair != (row.numerator, row.denominator):
+            return True
+    return False
 
 
 @transaction.atomic
@@ -283,6 +349,8 @@ def save_report(
         )
     errors: dict[str, str] = {}
     changes: dict[str, list[Any]] = {}
+    if narrative is not None:
+        narrative = _text(Report, "narrative", narrative, "narrative", errors)
     if narrative is not None and narrative != locked.narrative:
         changes["narrative"] = [locked.narrative, narrative]
         locked.narrative = narrative
@@ -296,16 +364,23 @@ def save_report(
         item = item_rows.get(item_id)
         if item is None:
             raise ValidationError(_("Item %(id)s is not part of this report.") % {"id": item_id})
-        if item.review == ReviewStatus.ACCEPTED and locked.status == ReportStatus.RETURNED:
-            continue  # accepted targets are not reopened by a resubmission
+        description = _text(
+            Item, "description", data.description, f"i{item_id}-description", errors
+        )
+        if item.review == ReviewStatus.ACCEPTED:
+            # An accepted target is frozen until its reviewer reopens it: the same data again
+            # (a form or a program sending everything back) is no change.
+            if _item_changes(item, data.status, description, data.values, value_rows):
+                errors[f"i{item_id}-status"] = frozen_message()
+            continue
         if data.status and data.status not in TargetStatus.values:
             errors[f"i{item_id}-status"] = _("Choose a progress status.")
-        if (data.status, data.description) != (item.status, item.description):
+        if (data.status, description) != (item.status, item.description):
             changes[f"{item.target.text[:40]}…: progress"] = [
                 f"{item.status} {item.description[:60]}".strip(),
-                f"{data.status} {data.description[:60]}".strip(),
+                f"{data.status} {description[:60]}".strip(),
             ]
-            item.status, item.description = data.status, data.description
+            item.status, item.description = data.status, description
             dirty_items.append(item)
         for value_id, (numerator, denominator) in data.values.items():
             value = value_rows.get(value_id)
@@ -354,9 +429,9 @@ def sniff(head: bytes, data: bytes | None = None) -> tuple[str, str] | None:
     for magic, content_type, extension in _SIGNATURES:
         if head.startswith(magic):
             return content_type, extension
-    if head.startswith(b"PK\x03\x04") and data is not None:
+    if archives.is_zip(head) and data is not None:
         try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+            names = set(archives.check_zip(data).namelist())
         except zipfile.BadZipFile:
             return None
         if "word/document.xml" in names:
@@ -369,11 +444,18 @@ def sniff(head: bytes, data: bytes | None = None) -> tuple[str, str] | None:
     return None
 
 
+def _require_open(item: Item) -> None:
+    if item.review == ReviewStatus.ACCEPTED:
+        raise ValidationError(frozen_message())
+
+
 @transaction.atomic
 def add_evidence(item: Item, *, by: User | None, upload: UploadedFile) -> Evidence:
+    """Attach a file, judged by its content. Who may attach is settled before it is read."""
     report = item.report
     if by is not None and not can_edit(by, report):
         raise _deny()
+    _require_open(Item.objects.get(pk=item.pk))
     limit = settings.PARINDEX_MAX_EVIDENCE_BYTES
     if upload.size is not None and upload.size > limit:
         raise ValidationError(
@@ -381,14 +463,24 @@ def add_evidence(item: Item, *, by: User | None, upload: UploadedFile) -> Eviden
             % {"name": upload.name, "mb": limit // 1_000_000}
         )
     data = upload.read()
-    kind = sniff(data[:16], data)
+    try:
+        kind = sniff(data[:16], data)
+    except archives.ArchiveRefused as refused:
+        raise ValidationError(
+            _("%(name)s expands to %(expanded)s MB when opened; at most %(limit)s MB is accepted.")
+            % {
+                "name": upload.name,
+                "expanded": refused.expanded // 1_000_000,
+                "limit": refused.limit // 1_000_000,
+            }
+        ) from None
     if kind is None:
         raise ValidationError(
             _("%(name)s is not a PDF, Word, Excel or image file (judged by its content).")
             % {"name": upload.name}
         )
     content_type, extension = kind
-    name = (upload.name or "evidence").rsplit("/", 1)[-1][:200]
+    name = clean_input((upload.name or "evidence").rsplit("/", 1)[-1]).strip()[:200] or "evidence"
     stem = name.rsplit(".", 1)[0] if "." in name else name
     evidence = Evidence(
         item=item, name=name, content_type=content_type, size=len(data), uploaded_by=by
@@ -415,6 +507,7 @@ def remove_evidence(evidence: Evidence, *, by: User | None) -> None:
     report = evidence.item.report
     if by is not None and not can_edit(by, report):
         raise _deny()
+    _require_open(Item.objects.get(pk=evidence.item_id))
     record(
         by,
         "reporting.evidence.remove",
@@ -452,6 +545,11 @@ def submit_report(report: Report, *, by: User | None, at: datetime | None = None
     `at` records when it happened, for loading past reports (the demo, tests); default now.
     """
     report = Report.objects.select_for_update().select_related("round", "agency").get(pk=report.pk)
+    # A second click, or a second person, after the first submit went through.
+    if report.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED) and (
+        by is None or report.agency_id in access.access_for(by).own_agencies
+    ):
+        raise Conflict(_("This report was already submitted."))
     if by is not None and not can_submit(by, report):
         raise _deny()
     missing = [
@@ -492,12 +590,13 @@ def review_item(
         raise _deny()
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be reviewed."))
-    if not accept and not comment.strip():
+    comment = inputs.clean_text(comment, inputs.COMMENT_LIMIT, field="comment")
+    if not accept and not comment:
         raise ValidationError({"comment": _("Say what needs fixing when returning a target.")})
     item = Item.objects.select_related("target").get(pk=item.pk)
     old = item.review
     item.review = ReviewStatus.ACCEPTED if accept else ReviewStatus.RETURNED
-    item.review_comment = "" if accept else comment.strip()
+    item.review_comment = "" if accept else comment
     item.reviewed_by = by
     item.reviewed_at = at or timezone.now()
     item.save()
@@ -509,6 +608,44 @@ def review_item(
         changes={
             f"{item.target.text[:40]}…": [old, f"{item.review} {item.review_comment}".strip()]
         },
+    )
+    return item
+
+
+@transaction.atomic
+def reopen_item(item: Item, *, by: User | None, comment: str) -> Item:
+    """Reopen an accepted target for changes: it goes back to the agency as returned, with the
+    reviewer's reason, and an accepted report goes back with it. Only a reviewer reopens."""
+    report = Report.objects.select_for_update().select_related("agency").get(pk=item.report_id)
+    if by is not None and not can_review(by, report):
+        raise _deny()
+    item = Item.objects.select_related("target").get(pk=item.pk)
+    if item.review != ReviewStatus.ACCEPTED:
+        raise ValidationError(_("Only an accepted target can be reopened."))
+    comment = inputs.clean_text(comment, inputs.COMMENT_LIMIT, field="comment")
+    if not comment:
+        raise ValidationError({"comment": _("Say why the target is reopened.")})
+    item.review = ReviewStatus.RETURNED
+    item.review_comment = comment
+    item.reviewed_by = by
+    item.reviewed_at = timezone.now()
+    item.save()
+    changes: dict[str, Any] = {
+        f"{item.target.text[:40]}…": [ReviewStatus.ACCEPTED, f"{item.review} {comment}"]
+    }
+    if report.status == ReportStatus.ACCEPTED:
+        # The agency can change the reopened target only in a returned report.
+        changes["status"] = [report.status, ReportStatus.RETURNED]
+        report.status = ReportStatus.RETURNED
+        report.accepted_at = None
+    report.version += 1
+    report.save()
+    record(
+        by,
+        "reporting.item.reopen",
+        report,
+        province=report.agency.province_id_or_self,
+        changes=changes,
     )
     return item
 

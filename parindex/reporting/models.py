@@ -172,11 +172,13 @@ class Value(models.Model):
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="values")
     quantity = models.ForeignKey(Quantity, on_delete=models.PROTECT, related_name="values")
+    # Amounts in đồng reach 10^12 and more: 18 digits before the point. SQLite keeps whole
+    # numbers of that size exact (64-bit integers); PostgreSQL keeps every digit.
     numerator = models.DecimalField(
-        _("numerator"), max_digits=16, decimal_places=4, null=True, blank=True
+        _("numerator"), max_digits=22, decimal_places=4, null=True, blank=True
     )
     denominator = models.DecimalField(
-        _("denominator"), max_digits=16, decimal_places=4, null=True, blank=True
+        _("denominator"), max_digits=22, decimal_places=4, null=True, blank=True
     )
 
     class Meta:

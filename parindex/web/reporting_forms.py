@@ -8,25 +8,29 @@ text in NFC, and number errors keyed the way `actions.save_report` keys its own
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parindex.lib.numbers import NumberFormatError, parse_decimal
-from parindex.lib.text import nfc
+from parindex.lib.text import clean_input
+from parindex.orgs import inputs
 from parindex.plans.models import Plan
-from parindex.reporting.actions import ItemInput
-from parindex.reporting.models import Item, PeriodKind
+from parindex.reporting.actions import (
+    REMIND_BEFORE_MAX,
+    ItemInput,
+    remind_after_error,
+    remind_before_error,
+)
+from parindex.reporting.models import Item, PeriodKind, Round
 from parindex.web.forms import DATE_WIDGET
-
-_DAY_LIST = re.compile(r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$")
 
 
 class RoundForm(forms.Form):
@@ -48,17 +52,16 @@ class RoundForm(forms.Form):
         help_text=gettext_lazy("For a custom range only; other periods follow the plan's year."),
     )
     ends_on = forms.DateField(label=gettext_lazy("To"), required=False, widget=DATE_WIDGET)
+    # Limits and ranges are checked by actions.open_round, for the API alike: one message.
     title = forms.CharField(
         label=gettext_lazy("Title"),
         required=False,
-        max_length=200,
         help_text=gettext_lazy("Leave empty for the usual title, such as “Quarter I/2026 report”."),
     )
     remind_days_before = forms.IntegerField(
         label=gettext_lazy("Remind this many days before the deadline"),
-        min_value=0,
-        max_value=60,
         initial=3,
+        widget=forms.NumberInput(attrs={"min": 0, "max": REMIND_BEFORE_MAX}),
     )
     remind_days_after = forms.CharField(
         label=gettext_lazy("Remind this many days after the deadline"),
@@ -76,11 +79,24 @@ class RoundForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans  # type: ignore[attr-defined]
 
+    # The action's own checks, so the form shows them even when another field is wrong.
+    def clean_title(self) -> str:
+        try:
+            return inputs.field_text(Round, "title", self.cleaned_data.get("title") or "")
+        except ValidationError as refusal:
+            raise forms.ValidationError(refusal.messages[0]) from None
+
+    def clean_remind_days_before(self) -> int:
+        days: int = self.cleaned_data["remind_days_before"]
+        if message := remind_before_error(days):
+            raise forms.ValidationError(message)
+        return days
+
     def clean_remind_days_after(self) -> str:
         text: str = self.cleaned_data.get("remind_days_after") or ""
-        if text.strip() and not _DAY_LIST.match(text):
-            raise forms.ValidationError(_("Write whole numbers of days separated by commas."))
-        return ",".join(part.strip() for part in text.split(",") if part.strip())
+        if message := remind_after_error(text):
+            raise forms.ValidationError(message)
+        return text
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -132,14 +148,14 @@ def read_report(data: Mapping[str, Any], items: Iterable[Item]) -> ReportInput:
     inputs: dict[int, ItemInput] = {}
     narrative = data.get("narrative")
     if narrative is not None:
-        narrative = nfc(str(narrative)).strip()
+        narrative = clean_input(str(narrative)).strip()
         typed["narrative"] = narrative
     for item in items:
         status_key = f"i{item.pk}-status"
         if status_key not in data:
             continue
         status = str(data.get(status_key) or "").strip()
-        description = nfc(str(data.get(f"i{item.pk}-description") or "")).strip()
+        description = clean_input(str(data.get(f"i{item.pk}-description") or "")).strip()
         typed[status_key] = status
         typed[f"i{item.pk}-description"] = description
         values: dict[int, tuple[Decimal | None, Decimal | None]] = {}

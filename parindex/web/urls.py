@@ -67,6 +67,11 @@ urlpatterns = [
         name="report_review_item",
     ),
     path(
+        "reports/<int:pk>/items/<int:item_id>/reopen/",
+        reporting.report_reopen_item,
+        name="report_reopen_item",
+    ),
+    path(
         "reports/<int:pk>/items/<int:item_id>/evidence/",
         reporting.report_evidence_add,
         name="report_evidence_add",

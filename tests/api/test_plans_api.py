@@ -131,13 +131,19 @@ def test_parsing_an_uploaded_file_reads_it_by_its_extension(
 
 
 def test_parsing_a_text_that_is_not_a_plan_answers_an_empty_proposal_with_a_warning(
-    api_for: ApiFor, reporter: User
+    api_for: ApiFor, coordinator: User
 ) -> None:
-    response = api_for(reporter).post_form("/api/plans/parse", {"text": NEWS})
+    response = api_for(coordinator).post_form("/api/plans/parse", {"text": NEWS})
     assert response.status_code == 200
     body = response.json()
     assert (body["number"], body["areas"], body["goals"]) == (None, [], [])
     assert [w["kind"] for w in body["warnings"]] == ["not_a_plan"]
+
+
+def test_only_those_who_import_plans_may_have_one_read(api_for: ApiFor, reporter: User) -> None:
+    # Reading is the costly part of an upload: the role is settled before it.
+    response = api_for(reporter).post_form("/api/plans/parse", {"text": SEED_TEXT})
+    assert response.status_code == 403
 
 
 def test_parsing_needs_a_signed_in_person(db: None) -> None:

@@ -30,7 +30,7 @@ from parindex.plans.models import (
     TargetAgency,
 )
 from parindex.reporting import actions
-from parindex.reporting.models import Item, PeriodKind, Report, Round, Value
+from parindex.reporting.models import Item, PeriodKind, Report, ReviewStatus, Round, Value
 from tests.conftest import LaoCai
 
 DEADLINE = date(2020, 7, 5)
@@ -133,14 +133,17 @@ def fill(
     status: str = "on_track",
     description: str = "Đã triển khai theo kế hoạch.",
 ) -> tuple[Report, dict[str, str]]:
-    """Save a status on every item and `counts` for quantities, through the action."""
+    """Save a status on every open item and `counts` for their quantities, through the action
+    (accepted items are frozen: the form does not send them)."""
     report.refresh_from_db()
     inputs: dict[int, actions.ItemInput] = {
         item.pk: actions.ItemInput(status=status, description=description)
-        for item in Item.objects.filter(report=report)
+        for item in Item.objects.filter(report=report).exclude(review=ReviewStatus.ACCEPTED)
     }
     for quantity, (numerator, denominator) in (counts or {}).items():
         value = value_of(report, quantity)
+        if value.item_id not in inputs:
+            continue
         inputs[value.item_id].values[value.pk] = (
             None if numerator is None else Decimal(numerator),
             None if denominator is None else Decimal(denominator),

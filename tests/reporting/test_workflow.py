@@ -262,7 +262,7 @@ def test_a_returned_report_is_corrected_and_resubmitted_without_reopening_accept
     actions.review_item(returned, by=coordinator, accept=False, comment="Sai số liệu.")
     actions.accept_pending(report, by=coordinator)
     actions.finish_review(report, by=coordinator, notify=False)
-    # The reporter corrects every target, but the accepted count is not reopened.
+    # The reporter corrects what is open; the accepted count is frozen and left as it was.
     filled(
         report,
         reporter,

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 
 from parindex.lib.numbers import format_decimal
 from parindex.lib.text import nfc
-from parindex.orgs import access
+from parindex.orgs import access, inputs
 from parindex.orgs.models import AuditEntry
 from parindex.plans.models import Area, Quantity
 from parindex.reporting import actions, overview, reading
@@ -63,6 +63,7 @@ ACTION_LABELS = {
     "reporting.report.return": gettext_lazy("Returned for corrections"),
     "reporting.report.accept": gettext_lazy("Accepted"),
     "reporting.item.review": gettext_lazy("Target reviewed"),
+    "reporting.item.reopen": gettext_lazy("Accepted target reopened"),
     "reporting.evidence.add": gettext_lazy("Evidence added"),
     "reporting.evidence.remove": gettext_lazy("Evidence removed"),
 }
@@ -124,6 +125,7 @@ class ItemRow:
     description: str
     editable: bool
     status_error: str = ""
+    description_error: str = ""
     previous: Item | None = None
     evidence: list[Evidence] = field(default_factory=list)
     evidence_error: str = ""
@@ -212,6 +214,7 @@ def item_rows(
             description,
             row_editable,
             status_error=errors.get(status_key, ""),
+            description_error=errors.get(f"i{item.pk}-description", ""),
             previous=before,
             evidence=line.evidence,
         )
@@ -317,8 +320,12 @@ def _render_report(
         "can_edit": can_edit,
         "can_submit": access.can_submit(user, report),
         "can_review": can_review,
+        # An accepted target is frozen until a reviewer reopens it, whatever the report's state.
+        "can_reopen": report.status != ReportStatus.DRAFT and access.can_review(user, report),
         "can_view_round": access.can_follow_round(user, report.round),
         "narrative": (typed or {}).get("narrative", report.narrative),
+        "narrative_error": (errors or {}).get("narrative", ""),
+        "narrative_limit": inputs.NARRATIVE_LIMIT,
         "version": version if version is not None else report.version,
         "has_errors": bool(errors),
         "stale": stale,
@@ -406,6 +413,27 @@ def report_review_item(request: HttpRequest, pk: int, item_id: int) -> HttpRespo
             )
         for message in refusal.messages:
             messages.error(request, message)
+    return redirect(reverse("report_detail", args=[report.pk]) + f"#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def report_reopen_item(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    report = _report(request, pk)
+    item = get_object_or_404(report.items.all(), pk=item_id)
+    comment = request.POST.get("comment", "")
+    try:
+        actions.reopen_item(item, by=access.actor(request.user), comment=comment)
+    except ValidationError as refusal:
+        if hasattr(refusal, "error_dict"):
+            message = " ".join(m for ms in refusal.message_dict.values() for m in ms)
+            return _render_report(
+                request, report, review_errors={item.pk: message}, review_typed={item.pk: comment}
+            )
+        for message in refusal.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The target was reopened and returned to the agency."))
     return redirect(reverse("report_detail", args=[report.pk]) + f"#item-{item.pk}")
 
 
