@@ -547,6 +547,26 @@ def review_item(
     return next(i for i in out["items"] if i["id"] == item_id)
 
 
+class ReopenIn(Schema):
+    comment: str  # why the accepted target is reopened; the agency reads it
+
+
+@router.post(
+    "/reports/{int:report_id}/items/{int:item_id}/reopen",
+    response=ItemOut,
+    summary="Reopen an accepted target for changes, with the reason (Home Affairs, appraisers)",
+)
+def reopen_item(
+    request: HttpRequest, report_id: int, item_id: int, payload: ReopenIn
+) -> dict[str, Any]:
+    report = _visible_report(request, report_id)
+    item = get_object_or_404(report.items.all(), pk=item_id)
+    actions.reopen_item(item, by=access.actor(request.user), comment=payload.comment)
+    report.refresh_from_db()
+    out = _report_out(request, report)
+    return next(i for i in out["items"] if i["id"] == item_id)
+
+
 @router.post(
     "/reports/{int:report_id}/finish-review",
     response=ReportOut,

@@ -43,6 +43,7 @@ from parindex.plans.models import (
     TargetNode,
 )
 from parindex.plans.parsing import parse_document
+from parindex.plans.warnings import describe_warning
 
 DEFAULT_PERIODS = [Period.QUARTER.value, Period.HALF_YEAR.value, Period.YEAR.value]
 
@@ -180,6 +181,9 @@ def stage_plan(
     proposal_obj = parse_document(data, filename)
     proposal = proposal_obj.to_json()
     warnings = proposal.pop("warnings", [])
+    for refused in warnings:
+        if refused.get("kind") in ("file_too_large", "read_too_long"):
+            raise NotAPlan(f"{filename}: {describe_warning(refused)}")
     not_a_plan = any(w.kind == "not_a_plan" for w in proposal_obj.warnings)
     if proposal_obj.is_empty or not_a_plan or not (proposal.get("areas") or proposal.get("goals")):
         raise NotAPlan(

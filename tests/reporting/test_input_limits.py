@@ -211,7 +211,7 @@ def test_a_long_text_is_kept_in_the_audit_log_as_an_excerpt_and_a_digest_not_a_c
     reporter: User, justice_report: Report
 ) -> None:
     long = "Tổ chức tập huấn cho cán bộ một cửa. " * 400  # about 15 000 characters
-    saved, errors = actions.save_report(
+    _saved, errors = actions.save_report(
         justice_report, by=reporter, version=1, narrative=long.strip()
     )
     assert not errors

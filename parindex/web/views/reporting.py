@@ -345,6 +345,14 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _render_report(request, report)
     submit = "submit" in request.POST
+    if (
+        submit
+        and report.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+        and report.agency_id in access.access_for(request.user).own_agencies
+    ):
+        # A second click after the first submit went through.
+        messages.error(request, _("This report was already submitted."))
+        return redirect("report_detail", pk=report.pk)
     if not access.can_edit(request.user, report) or (
         submit and not access.can_submit(request.user, report)
     ):
@@ -371,6 +379,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if submit:
         try:
             submitted = actions.submit_report(saved, by=by)
+        except actions.Conflict as conflict:
+            for message in conflict.messages:
+                messages.error(request, message)
+            return redirect("report_detail", pk=report.pk)
         except ValidationError as refusal:
             messages.success(request, _("Your changes were saved."))
             for message in refusal.messages:
@@ -526,10 +538,17 @@ def report_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 def report_evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _evidence(request, pk)
     report, item_id = evidence.item.report, evidence.item_id
-    actions.remove_evidence(evidence, by=access.actor(request.user))
+    error = ""
+    try:
+        actions.remove_evidence(evidence, by=access.actor(request.user))
+    except ValidationError as refusal:
+        error = " ".join(refusal.messages)
     if _is_htmx(request):
-        return _evidence_block(request, report, item_id, "")
-    messages.success(request, _("The file was removed."))
+        return _evidence_block(request, report, item_id, error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("The file was removed."))
     return redirect(reverse("report_detail", args=[report.pk]) + f"#item-{item_id}")
 
 
