@@ -169,7 +169,12 @@ def test_a_reporter_is_refused_before_an_upload_is_read(
     reporter: User, send: Callable[[Client], object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     read: list[bytes] = []
-    monkeypatch.setattr(archives, "is_zip", lambda data: read.append(data) or False)
+
+    def spy(data: bytes) -> bool:
+        read.append(data)
+        return False
+
+    monkeypatch.setattr(archives, "is_zip", spy)
     key = org_actions.create_api_token(reporter, by=reporter, name="t")[1]
     client = Client(raise_request_exception=False, headers={"Authorization": f"Bearer {key}"})
     client.force_login(reporter)
