@@ -8,15 +8,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from parindex.lib.text import clean
 from parindex.methodology import store
-from parindex.methodology.models import Framework, FrameworkStatus, Node
+from parindex.methodology.models import Band, Framework, FrameworkStatus, Node
 from parindex.methodology.tree import (
     BandSpec,
+    FrameworkSpec,
     ImportResult,
     Method,
     Problem,
@@ -25,7 +26,7 @@ from parindex.methodology.tree import (
     Unit,
 )
 from parindex.methodology.validation import normalise, validate
-from parindex.orgs import access
+from parindex.orgs import access, inputs
 from parindex.orgs.audit import diff, record, snapshot
 from parindex.orgs.models import Organisation, User
 
@@ -120,7 +121,7 @@ def import_framework(
             [Problem(Severity.ERROR, "missing_field", "", None, (("field", "name"),))]
         )
     spec.code = spec.code or _slug(spec.name)
-    problems = validate(spec)
+    problems = validate(spec) + storable_problems(spec)
     errors = [p for p in problems if p.severity == Severity.ERROR]
     if errors:
         raise ImportRefused(errors)
@@ -155,6 +156,46 @@ def import_framework(
         },
     )
     return framework
+
+
+def _not_storable(where: str, line: int | None, field: str, detail: str) -> Problem:
+    return Problem(
+        Severity.ERROR, "not_storable", where, line, (("field", field), ("detail", detail))
+    )
+
+
+def storable_problems(spec: FrameworkSpec) -> list[Problem]:
+    """Numbers the columns cannot hold and texts past their limits, each naming where: a
+    table may say anything, the database takes only what fits."""
+    found: list[Problem] = []
+    for field_name in ("first_year", "last_year", "declared_total"):
+        message = inputs.field_number_error(Framework, field_name, getattr(spec, field_name))
+        if message:
+            found.append(_not_storable("", None, field_name, message))
+    for field_name in ("name", "decision_number", "issuer", "description", "source"):
+        field = Framework._meta.get_field(field_name)
+        assert isinstance(field, models.Field)
+        message = inputs.text_error(str(getattr(spec, field_name) or ""), inputs.text_limit(field))
+        if message:
+            found.append(_not_storable("", None, field_name, message))
+    for node in spec.nodes:
+        checks: list[tuple[type[models.Model], str, Decimal | None]] = [
+            (Node, "max_points", node.max_points)
+        ]
+        for band in node.bands:
+            checks += [(Band, "points", band.points), (Band, "lower", band.lower)]
+            checks += [(Band, "upper", band.upper)]
+        for model, field_name, number in checks:
+            message = inputs.field_number_error(model, field_name, number)
+            if message:
+                found.append(_not_storable(node.code, node.line, field_name, message))
+        for model, field_name, text in [(Node, "name", node.name), (Node, "note", node.note)]:
+            field = model._meta.get_field(field_name)
+            assert isinstance(field, models.Field)
+            message = inputs.text_error(text or "", inputs.text_limit(field))
+            if message:
+                found.append(_not_storable(node.code, node.line, field_name, message))
+    return found
 
 
 def _slug(name: str) -> str:
@@ -319,6 +360,10 @@ def set_bands(node: Node, *, by: User | None, bands: Sequence[BandSpec]) -> Node
     framework = node.framework
     _require_manage(by, framework.province_id)
     for band in bands:
+        for field_name in ("points", "lower", "upper"):
+            message = inputs.field_number_error(Band, field_name, getattr(band, field_name))
+            if message:
+                raise ValidationError({"bands": f"{band.label}: {message}"})
         if band.points < 0:
             raise ValidationError({"bands": _("Band points cannot be negative.")})
         if band.points > node.max_points:

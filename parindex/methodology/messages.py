@@ -61,6 +61,7 @@ TEMPLATES: dict[str, Promise] = {
         "The PDF has no text layer (it is a scanned image): copy the table's text from the "
         "decision and paste it instead."
     ),
+    "not_storable": gettext_lazy("%(where)s, %(field)s: %(detail)s"),
     "file_too_large": gettext_lazy(
         "The file %(name)s expands to %(expanded)s MB when opened; at most %(limit)s MB is read."
     ),

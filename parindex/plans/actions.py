@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from parindex.lib.numbers import NumberFormatError, parse_decimal
 from parindex.lib.text import clean
 from parindex.methodology.models import Framework, FrameworkStatus, Node
-from parindex.orgs import access
+from parindex.orgs import access, inputs
 from parindex.orgs.audit import record
 from parindex.orgs.dbstats import refresh_statistics
 from parindex.orgs.models import AGENCY_KINDS, Organisation, User
@@ -267,17 +267,23 @@ def discard_import(staged: PlanImport, *, by: User | None) -> None:
 
 
 def _decimal(value: Any, where: str, problems: list[str]) -> Decimal | None:
+    """A quantity's number, checked against the column that stores it."""
     if value in (None, ""):
         return None
     try:
-        return parse_decimal(
+        number = parse_decimal(
             value if isinstance(value, str | int | float | Decimal) else str(value)
         )
-    except (NumberFormatError, InvalidOperation):
+    except (NumberFormatError, InvalidOperation, ValueError):
         problems.append(
             _("%(where)s: “%(value)s” is not a number.") % {"where": where, "value": value}
         )
         return None
+    message = inputs.field_number_error(Quantity, "value", number)
+    if message:
+        problems.append(f"{where}: {message}")
+        return None
+    return number
 
 
 def _ids_for(names: Iterable[str], mapping: dict[str, Any]) -> list[int]:
@@ -310,6 +316,8 @@ def check_proposal(proposal: dict[str, Any]) -> list[str]:
             where = _("Target %(path)s") % {"path": _human_path(path)}
             if not clean(target.get("text") or ""):
                 problems.append(_("%(where)s has no text.") % {"where": where})
+            elif message := inputs.text_error(str(target.get("text")), inputs.LONG_TEXT_LIMIT):
+                problems.append(f"{where}: {message}")
             if not _target_leads(area, path, target, mapping):
                 problems.append(_("%(where)s has no lead agency.") % {"where": where})
             for q_index, quantity in enumerate(target.get("quantities") or []):

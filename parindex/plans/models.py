@@ -207,9 +207,10 @@ class Quantity(models.Model):
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="quantities")
     subject = models.TextField(_("what is measured"))
     comparator = models.CharField(_("comparator"), max_length=8, choices=Comparator.choices)
-    value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
+    # As wide as a reported value (reporting.Value): a target may be an amount in đồng.
+    value = models.DecimalField(_("value"), max_digits=22, decimal_places=4)
     value_high = models.DecimalField(
-        _("upper value"), max_digits=14, decimal_places=4, null=True, blank=True
+        _("upper value"), max_digits=22, decimal_places=4, null=True, blank=True
     )
     unit = models.CharField(_("unit"), max_length=8, choices=QuantityUnit.choices)
     # A change relative to something: "year" (relative_year), "previous_year", "plan", or empty.
@@ -232,7 +233,7 @@ class Goal(models.Model):
     text = models.TextField(_("goal"))
     subject = models.TextField(blank=True)
     comparator = models.CharField(max_length=8, choices=Comparator.choices, blank=True)
-    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    value = models.DecimalField(max_digits=22, decimal_places=4, null=True, blank=True)
     unit = models.CharField(max_length=8, choices=QuantityUnit.choices, blank=True)
     position = models.PositiveIntegerField(default=0)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -14,6 +15,7 @@ from parindex.methodology.tree import Level, Method, Scoring, Unit
 from parindex.orgs import admin_units
 from parindex.orgs.models import AGENCY_KINDS, Organisation, OrgKind, Role, SuccessionKind, User
 
+_ASCII_WHOLE = re.compile(r"^[+-]?[0-9]{1,18}$")
 DATE_WIDGET = forms.DateInput(
     format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
 )
@@ -30,6 +32,17 @@ class VnDecimalField(forms.CharField):
             return parse_decimal(text)
         except (NumberFormatError, InvalidOperation):
             raise forms.ValidationError(_("Enter a number, such as 14,5.")) from None
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number in ASCII digits: Django's IntegerField also reads ١٢ or １２, which the
+    API (and any person) does not mean as a number."""
+
+    def to_python(self, value: Any) -> int | None:
+        text = str(value).strip() if value is not None else ""
+        if text and not _ASCII_WHOLE.match(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(text)
 
 
 class AsOfForm(forms.Form):
@@ -230,10 +243,10 @@ class FrameworkImportForm(forms.Form):
     )
     declared_total = VnDecimalField(label=_("Declared total"), required=False)
     decision_number = forms.CharField(label=_("Issuing decision"), required=False, max_length=64)
-    first_year = forms.IntegerField(
+    first_year = WholeNumberField(
         label=_("First year applied"), required=False, min_value=1990, max_value=2100
     )
-    last_year = forms.IntegerField(
+    last_year = WholeNumberField(
         label=_("Last year applied"), required=False, min_value=1990, max_value=2100
     )
     national = forms.BooleanField(
@@ -252,10 +265,10 @@ class FrameworkForm(forms.Form):
     decision_number = forms.CharField(label=_("Issuing decision"), required=False, max_length=64)
     decision_date = forms.DateField(label=_("Decision date"), required=False, widget=DATE_WIDGET)
     issuer = forms.CharField(label=_("Issuer"), required=False, max_length=255)
-    first_year = forms.IntegerField(
+    first_year = WholeNumberField(
         label=_("First year applied"), required=False, min_value=1990, max_value=2100
     )
-    last_year = forms.IntegerField(
+    last_year = WholeNumberField(
         label=_("Last year applied"), required=False, min_value=1990, max_value=2100
     )
     level = forms.ChoiceField(label=_("Level assessed"), choices=LEVEL_CHOICES)

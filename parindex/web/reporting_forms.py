@@ -30,7 +30,7 @@ from parindex.reporting.actions import (
     remind_before_error,
 )
 from parindex.reporting.models import Item, PeriodKind, Round
-from parindex.web.forms import DATE_WIDGET
+from parindex.web.forms import DATE_WIDGET, WholeNumberField
 
 
 class RoundForm(forms.Form):
@@ -58,7 +58,7 @@ class RoundForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Leave empty for the usual title, such as “Quarter I/2026 report”."),
     )
-    remind_days_before = forms.IntegerField(
+    remind_days_before = WholeNumberField(
         label=gettext_lazy("Remind this many days before the deadline"),
         initial=3,
         widget=forms.NumberInput(attrs={"min": 0, "max": REMIND_BEFORE_MAX}),
