@@ -298,8 +298,8 @@ def test_hostile_names_of_agencies_and_people_are_refused_or_stored_and_exports_
             renders(browser, f"/exports/{name}.{fmt}")
     renders(browser, "/orgs/")
     renders(browser, "/people/")
-    for org in Organisation.objects.filter(code__startswith="so-"):
-        renders(browser, f"/orgs/{org.pk}/")
+    for agency in Organisation.objects.filter(code__startswith="so-"):
+        renders(browser, f"/orgs/{agency.pk}/")
 
 
 # --- importers -----------------------------------------------------------------------------------
