@@ -332,3 +332,42 @@ def test_hostile_plan_texts_are_read_or_refused_and_never_crash(coordinator: Use
         answered(program.post("/api/plans/parse", {"text": sent}), "parse")
         answered(program.post("/api/plans/import", {"text": sent}), "import")
         answered(web(coordinator).post("/plans/import/", {"text": sent}), "web import")
+
+
+def test_hostile_points_of_a_criterion_and_its_bands_are_refused_on_web_and_api(
+    coordinator: User,
+) -> None:
+    from parindex.methodology.models import Node
+
+    browser, program = web(coordinator), api(coordinator)
+    table = "STT | Lĩnh vực/Tiêu chí/Tiêu chí thành phần | Điểm tối đa\n1 | Lĩnh vực | 10\n"
+    created = program.post("/api/criteria/import", {"text": table, "name": "Bộ thử", "code": "bo"})
+    assert created.status_code == 201, created.content
+    node = Node.objects.get(code="1")
+    for number in NUMBERS:
+        answered(
+            program.patch(
+                f"/api/criteria/nodes/{node.pk}",
+                as_json({"max_points": number}),
+                content_type="application/json",
+            ),
+            number,
+        )
+        bands = [{"label": "Đạt", "points": number, "lower": number}]
+        answered(
+            program.put(
+                f"/api/criteria/nodes/{node.pk}/bands",
+                as_json(bands),
+                content_type="application/json",
+            ),
+            number,
+        )
+        form = {"code": "1", "name": "Lĩnh vực", "max_points": number, "method": "self"}
+        answered(browser.post(f"/criteria/nodes/{node.pk}/edit/", form), number)
+        answered(
+            browser.post(f"/criteria/nodes/{node.pk}/bands/", {"bands": f"Đạt: {number}"}),
+            number,
+        )
+    node.refresh_from_db()
+    renders(browser, f"/criteria/{node.framework_id}/")
+    renders(browser, f"/criteria/{node.framework_id}/export.xlsx")
