@@ -181,3 +181,16 @@ def test_a_reporter_is_refused_before_an_upload_is_read(
     response = send(client)
     assert response.status_code == 403  # type: ignore[attr-defined]
     assert read == []
+
+
+def test_a_plan_whose_text_is_past_its_limit_is_refused_on_the_web_with_the_reason(
+    coordinator: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parindex.orgs import inputs
+
+    monkeypatch.setattr(inputs, "DOCUMENT_TEXT_LIMIT", 1_000)
+    text = "Kế hoạch số 9/KH-UBND về cải cách hành chính. " * 100
+    response = web(coordinator).post("/plans/import/", {"text": text})
+    assert response.status_code == 200
+    assert "1.000" in response.content.decode()
+    assert not PlanImport.objects.exists()

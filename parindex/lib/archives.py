@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import signal
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -84,9 +85,14 @@ def time_limit(seconds: float = READ_SECONDS) -> Iterator[None]:
         raise ReadTooLong(f"reading took longer than {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Another timer already running (a test runner's, say) is put back when the block ends.
+    started = time.monotonic()
+    earlier, _interval = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if earlier > 0:
+            left = earlier - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))

@@ -184,6 +184,9 @@ def stage_plan(
     for refused in warnings:
         if refused.get("kind") in ("file_too_large", "read_too_long"):
             raise NotAPlan(f"{filename}: {describe_warning(refused)}")
+    too_long = inputs.text_error(proposal_obj.source_text, inputs.DOCUMENT_TEXT_LIMIT)
+    if too_long:
+        raise NotAPlan(f"{filename}: {too_long}")
     not_a_plan = any(w.kind == "not_a_plan" for w in proposal_obj.warnings)
     if proposal_obj.is_empty or not_a_plan or not (proposal.get("areas") or proposal.get("goals")):
         raise NotAPlan(
