@@ -32,8 +32,11 @@ def clean_input(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """NFC, straight quotes, and runs of any kind of space folded to one plain space."""
-    return _SPACES.sub(" ", nfc(text).translate(_QUOTES)).strip()
+    """NFC, straight quotes, runs of any kind of space folded to one plain space, and none of
+    the characters XML forbids (a one-line name or label as stored)."""
+    # Spaces first: a form feed or vertical tab between two words is a space, not nothing.
+    spaced = _SPACES.sub(" ", nfc(text).translate(_QUOTES))
+    return _SPACES.sub(" ", xml_safe(spaced)).strip()
 
 
 def fold(text: str) -> str:

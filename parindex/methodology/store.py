@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from parindex.lib.text import clean_input
 from parindex.methodology import validation
 from parindex.methodology.models import Band, Framework, Node
 from parindex.methodology.tree import (
@@ -90,7 +91,7 @@ def write_nodes(framework: Framework, spec: FrameworkSpec) -> None:
     bands = Band.objects.bulk_create(
         Band(
             node=created[node_spec.code],
-            label=band.label,
+            label=clean_input(band.label),
             points=band.points,
             lower=band.lower,
             lower_inclusive=band.lower_inclusive,
