@@ -138,3 +138,30 @@ def test_submits_and_saves_of_one_report_at_once_give_one_winner_and_no_500(
     assert set(saves) <= {200, 403, 409}
     justice_report.refresh_from_db()
     assert justice_report.status == ReportStatus.SUBMITTED
+
+
+def test_a_save_that_finds_the_database_locked_is_a_409_to_retry_on_web_and_api(
+    justice_report: Report, reporter: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    from parindex.reporting import actions
+
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(actions, "save_report", locked)
+    key = org_actions.create_api_token(reporter, by=reporter, name="t")[1]
+    client = Client(raise_request_exception=False)
+    answer = client.put(
+        f"/api/reporting/reports/{justice_report.pk}",
+        json.dumps({"version": 1, "narrative": "Đã làm"}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert answer.status_code == 409
+    assert answer.json()["retry"] is True
+    client.force_login(reporter)
+    page = client.post(f"/reports/{justice_report.pk}/", {"version": "1", "narrative": "Đã làm"})
+    assert page.status_code == 409
+    assert page["Retry-After"] == "1"
