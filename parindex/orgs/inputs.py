@@ -14,8 +14,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from parindex.lib.numbers import format_decimal
 from parindex.lib.text import clean_input
 
 # Free text without a column limit of its own: what a person could sensibly write there.
@@ -47,11 +49,16 @@ def text_limit(field: models.Field[Any, Any]) -> int:
     return TEXT_LIMITS.get(f"{model}.{field.name}", DEFAULT_TEXT_LIMIT)
 
 
+def _count(n: int) -> str:
+    lang = "vi" if (translation.get_language() or "vi").startswith("vi") else "en"
+    return format_decimal(n, places=0, lang=lang)
+
+
 def text_error(text: str, limit: int) -> str | None:
     if len(text) > limit:
         return _("At most %(limit)s characters (this has %(n)s).") % {
-            "limit": f"{limit:,}".replace(",", "."),
-            "n": f"{len(text):,}".replace(",", "."),
+            "limit": _count(limit),
+            "n": _count(len(text)),
         }
     return None
 
