@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import pypdf
 
+from parindex.lib import archives
 from parindex.methodology.formats.table import parse_table_text
 from parindex.methodology.tree import ImportResult, Severity, problem
 
@@ -21,6 +22,8 @@ def parse_pdf(data: bytes, meta: Mapping[str, object] | None = None) -> ImportRe
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except archives.ReadTooLong:
+        raise  # the caller's time limit, reported as such
     except Exception as exc:  # pypdf raises many kinds on damaged or encrypted files
         detail = f"{type(exc).__name__}: {exc}"[:200]
         return ImportResult(
