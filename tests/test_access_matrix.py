@@ -327,6 +327,13 @@ WEB: dict[str, Route] = {
         writers=REVIEWERS,
         payload=lambda x: {"decision": "accept"},
     ),
+    # Reopening an accepted target: its reviewers alone (anyone else is refused first).
+    "reports/<int:pk>/items/<int:item_id>/reopen/": W(
+        lambda x: f"/reports/{x.submitted.pk}/items/{x.item.pk}/reopen/",
+        POST_ONLY,
+        writers=REVIEWERS,
+        payload=lambda x: {"comment": "Mở lại"},
+    ),
     # Sở Tư pháp's report is submitted: nobody adds or removes its evidence until it is returned.
     "reports/<int:pk>/items/<int:item_id>/evidence/": W(
         lambda x: f"/reports/{x.submitted.pk}/items/{x.item.pk}/evidence/",
@@ -475,6 +482,12 @@ API: dict[str, Route] = {
         None,
         writers=REVIEWERS,
         payload=lambda x: {"accept": True},
+    ),
+    "POST /api/reporting/reports/{report_id}/items/{item_id}/reopen": W(
+        a("/api/reporting/reports/{x.submitted.pk}/items/{x.item.pk}/reopen"),
+        None,
+        writers=REVIEWERS,
+        payload=lambda x: {"comment": "Mở lại"},
     ),
     "POST /api/reporting/reports/{report_id}/finish-review": W(
         a("/api/reporting/reports/{x.submitted.pk}/finish-review"), None, writers=REVIEWERS

@@ -560,7 +560,7 @@ def reopen_item(
     request: HttpRequest, report_id: int, item_id: int, payload: ReopenIn
 ) -> dict[str, Any]:
     report = _visible_report(request, report_id)
-    item = get_object_or_404(report.items.all(), pk=item_id)
+    item = access.item_for(request.user, report, item_id)
     actions.reopen_item(item, by=access.actor(request.user), comment=payload.comment)
     report.refresh_from_db()
     out = _report_out(request, report)

@@ -432,7 +432,7 @@ def report_review_item(request: HttpRequest, pk: int, item_id: int) -> HttpRespo
 @require_POST
 def report_reopen_item(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     report = _report(request, pk)
-    item = get_object_or_404(report.items.all(), pk=item_id)
+    item = access.item_for(request.user, report, item_id)
     comment = request.POST.get("comment", "")
     try:
         actions.reopen_item(item, by=access.actor(request.user), comment=comment)
