@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "parindex.methodology",
     "parindex.plans",
     "parindex.reporting",
+    "parindex.assessment",
     "parindex.exports",
     "parindex.scoring",
     "parindex.api",

@@ -33,6 +33,7 @@ from parindex.orgs.models import (
 )
 
 if TYPE_CHECKING:
+    from parindex.assessment.models import AssessedUnit, Assessment, Document, Entry
     from parindex.methodology.models import Framework, Node
     from parindex.plans.models import Plan, PlanImport
     from parindex.reporting.models import Evidence, Item, Report, Round
@@ -463,4 +464,132 @@ def history_of(user: AnyUser, obj: Model) -> QuerySet[AuditEntry]:
         audit_entries_for(user)
         .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
         .order_by("-at", "-id")
+    )
+
+
+# --- assessment (self-assessment and appraisal) -----------------------------------------------
+#
+# Who sees an assessment: the province's coordinators and leaders (all of it), its appraisers
+# (the units assigned to them in the assessment), and the people of each assessed unit (their own
+# unit). A unit never sees another unit's self-assessment before the results are published; once
+# they are, everyone working in the province sees every unit's results and the ranking.
+
+
+def assessments_for(user: AnyUser) -> QuerySet[Assessment]:
+    from parindex.assessment.models import Assessment, AssessmentStatus
+
+    who = access_for(user)
+    if who.superuser:
+        return Assessment.objects.all()
+    if not user.is_authenticated:
+        return Assessment.objects.none()
+    return Assessment.objects.filter(
+        Q(province_id__in=who.province_wide)
+        | Q(units__appraiser_id=user.pk)
+        | Q(units__organisation_id__in=who.own_agencies)
+        | Q(province_id__in=who.provinces, status=AssessmentStatus.PUBLISHED)
+    ).distinct()
+
+
+def assessment_for(user: AnyUser, pk: int | str) -> Assessment:
+    """The assessment, or Http404 when it does not exist or the person may not see it."""
+    return _one(assessments_for(user), pk, "assessment")
+
+
+def units_for(user: AnyUser) -> QuerySet[AssessedUnit]:
+    """Assessed units whose entries the person may read."""
+    from parindex.assessment.models import AssessedUnit, AssessmentStatus
+
+    who = access_for(user)
+    if who.superuser:
+        return AssessedUnit.objects.all()
+    if not user.is_authenticated:
+        return AssessedUnit.objects.none()
+    return AssessedUnit.objects.filter(
+        Q(assessment__province_id__in=who.province_wide)
+        | Q(appraiser_id=user.pk)
+        | Q(organisation_id__in=who.own_agencies)
+        | Q(
+            assessment__province_id__in=who.provinces,
+            assessment__status=AssessmentStatus.PUBLISHED,
+        )
+    )
+
+
+def unit_for(user: AnyUser, pk: int | str) -> AssessedUnit:
+    return _one(units_for(user).select_related("assessment__framework", "organisation"), pk, "unit")
+
+
+def entries_for(user: AnyUser) -> QuerySet[Entry]:
+    from parindex.assessment.models import Entry
+
+    return Entry.objects.filter(unit__in=units_for(user))
+
+
+def documents_for(user: AnyUser) -> QuerySet[Document]:
+    from parindex.assessment.models import Document
+
+    return Document.objects.filter(unit__in=units_for(user))
+
+
+def document_for(user: AnyUser, pk: int | str) -> Document:
+    return _one(documents_for(user).select_related("unit__assessment"), pk, "document")
+
+
+def can_manage_assessment(user: AnyUser, province_id: int | None) -> bool:
+    """Coordinators open, close and publish their province's assessments."""
+    return can_manage_organisations(user, province_id)
+
+
+def can_self_assess(user: AnyUser, unit: AssessedUnit) -> bool:
+    """The unit's reporters and head fill its entries while the assessment is open, before
+    submitting, and answer the entries returned to it."""
+    from parindex.assessment.models import AssessmentStatus, UnitStatus
+
+    who = access_for(user)
+    return (
+        unit.assessment.status == AssessmentStatus.OPEN
+        and unit.status in (UnitStatus.DRAFT, UnitStatus.RETURNED)
+        and (who.superuser or unit.organisation_id in who.own_agencies)
+    )
+
+
+def can_submit_unit(user: AnyUser, unit: AssessedUnit) -> bool:
+    from parindex.assessment.models import AssessmentStatus, UnitStatus
+
+    who = access_for(user)
+    return (
+        unit.assessment.status == AssessmentStatus.OPEN
+        and unit.status == UnitStatus.DRAFT
+        and (who.superuser or unit.organisation_id in who.head_of)
+    )
+
+
+def can_appraise(user: AnyUser, unit: AssessedUnit) -> bool:
+    """The unit's appraiser, or a coordinator of the province, while the assessment is open."""
+    from parindex.assessment.models import AssessmentStatus
+
+    who = access_for(user)
+    province_id = unit.assessment.province_id
+    allowed = (
+        who.superuser
+        or province_id in who.coordinator_of
+        or (province_id in who.appraiser_of and unit.appraiser_id == user.pk)
+    )
+    return allowed and unit.assessment.status == AssessmentStatus.OPEN
+
+
+def can_read_results(user: AnyUser, assessment: Assessment) -> bool:
+    """The ranking: coordinators and leaders at any time; everyone in the province once
+    published."""
+    from parindex.assessment.models import AssessmentStatus
+
+    who = access_for(user)
+    return (
+        who.superuser
+        or assessment.province_id in who.province_wide
+        or (
+            assessment.status == AssessmentStatus.PUBLISHED
+            and assessment.province_id in who.provinces
+        )
     )
