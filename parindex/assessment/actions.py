@@ -49,10 +49,10 @@ from parindex.assessment.models import (
 )
 from parindex.lib.dates import format_date
 from parindex.lib.numbers import NumberFormatError, parse_decimal
-from parindex.lib.text import clean_input
+from parindex.lib.text import clean_input, fold
 from parindex.methodology.models import Framework
 from parindex.methodology.store import spec_from_framework
-from parindex.methodology.tree import FrameworkSpec, Method, Scoring, Unit
+from parindex.methodology.tree import FrameworkSpec, Method, NodeSpec, Scoring, Unit
 from parindex.orgs import access
 from parindex.orgs.audit import record
 from parindex.orgs.dbstats import refresh_statistics
@@ -278,10 +278,10 @@ def open_assessment(
         classes=check_classes(classes) if classes is not None else default_classes(),
         opened_by=by,
     )
-    spec = spec_from_framework(framework)
-    leaves = scoring.leaves(spec)
+    tree = _tree(framework)
+    leaves = scoring.leaves(tree.spec)
     nodes = {n.code: n.pk for n in framework.nodes.filter(code__in=[leaf.code for leaf in leaves])}
-    empty = _scores(spec, scoring.score(spec, {}), {})
+    empty = _scores(scoring.score_unit(tree, {}, {}))
     units = AssessedUnit.objects.bulk_create(
         AssessedUnit(
             assessment=assessment,
@@ -378,12 +378,14 @@ def set_appraiser(unit: AssessedUnit, *, by: User | None, appraiser: User | None
 def leaf_input(entry: Entry, node_unit: str) -> scoring.LeafInput | None:
     """What the engine takes for this entry's input, or None when nothing was entered."""
     if entry.band:
-        return entry.band
+        return scoring.LeafInput.choice(entry.band)
     if entry.numerator is not None:
-        if node_unit == Unit.COUNT and entry.denominator is None:
-            return entry.numerator
-        return {"numerator": entry.numerator, "denominator": entry.denominator or Decimal(0)}
-    return entry.value
+        if node_unit == Unit.COUNT:
+            return scoring.LeafInput.number(entry.numerator)
+        return scoring.LeafInput.ratio(entry.numerator, entry.denominator or Decimal(0))
+    if entry.value is not None:
+        return scoring.LeafInput.number(entry.value)
+    return None
 
 
 # The cached columns keep six places (see models.POINTS); the JSON cache keeps the exact value.
@@ -398,42 +400,31 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
-def _scores(
-    spec: FrameworkSpec, scored: scoring.Scored, appraised: Mapping[str, Decimal]
-) -> dict[str, Any]:
-    """The unit's cached scores: self, appraised and final points of every node, as text."""
-    appraised_nodes = scoring.roll_up(spec, appraised)
-    final_leaves = {
-        leaf.code: appraised.get(leaf.code, scored.points.get(leaf.code, Decimal(0)))
-        for leaf in scoring.leaves(spec)
-    }
-    final_nodes = scoring.roll_up(spec, final_leaves)
-    self_total = scored.total(spec)
-    top = [n.code for n in spec.children(None)]
-    appraised_total = (
-        sum((appraised_nodes[c] for c in top if c in appraised_nodes), Decimal(0))
-        if appraised
-        else None
-    )
-    final_total = sum((final_nodes.get(c, Decimal(0)) for c in top), Decimal(0))
+def _scores(result: scoring.UnitScores) -> dict[str, Any]:
+    """The unit's cached scores as JSON: self, appraised and final points of every node as
+    exact decimal text, the band and the engine's trace of each leaf, the missing leaves."""
     return {
-        "self": {code: _text(p) for code, p in scored.points.items()},
-        "appraised": {code: _text(p) for code, p in appraised_nodes.items()},
-        "final": {code: _text(p) for code, p in final_nodes.items()},
-        "bands": scored.bands,
-        "missing": scored.missing,
+        "self": {code: _text(p) for code, p in result.self_points.items()},
+        "appraised": {code: _text(p) for code, p in result.appraised_points.items()},
+        "final": {code: _text(p) for code, p in result.final_points.items()},
+        "bands": result.bands,
+        "traces": result.traces,
+        "missing": result.missing,
         "total": {
-            "self": _text(self_total),
-            "appraised": _text(appraised_total),
-            "final": _text(final_total),
+            "self": _text(result.self_total),
+            "appraised": _text(result.appraised_total),
+            "final": _text(result.final_total),
         },
     }
 
 
-def _rescore(unit: AssessedUnit, spec: FrameworkSpec, entries: Sequence[Entry]) -> list[Entry]:
-    """Score the unit's entries; set the cached points on the unit and on the entries, and
-    return the entries whose self-score changed (for the caller's bulk update)."""
-    units_of = {n.code: n.unit for n in spec.nodes}
+def _rescore(
+    unit: AssessedUnit, tree: scoring.CompiledTree, entries: Sequence[Entry]
+) -> tuple[list[Entry], scoring.UnitScores]:
+    """Score the unit's entries with the engine; set the cached points on the unit and on the
+    entries. Returns the entries whose self-score changed (for the caller's bulk update) and
+    the scores, whose `problems` name inputs the engine could not use."""
+    units_of = {n.code: n.unit for n in tree.spec.nodes}
     inputs: dict[str, scoring.LeafInput] = {}
     appraised: dict[str, Decimal] = {}
     for entry in entries:
@@ -443,22 +434,26 @@ def _rescore(unit: AssessedUnit, spec: FrameworkSpec, entries: Sequence[Entry]) 
             inputs[code] = given
         if entry.appraised_points is not None:
             appraised[code] = entry.appraised_points
-    scored = scoring.score(spec, inputs)
+    result = scoring.score_unit(tree, inputs, appraised)
     changed: list[Entry] = []
     for entry in entries:
         code = entry.node.code
-        points = _cached(scored.points.get(code, Decimal(0)))
-        band = scored.bands.get(code, "")
+        points = _cached(result.self_points.get(code, Decimal(0)))
+        band = result.bands.get(code, "")
         if entry.self_points != points or entry.self_band != band:
             entry.self_points, entry.self_band = points, band
             changed.append(entry)
-    cached = _scores(spec, scored, appraised)
-    unit.scores = cached
-    unit.self_total = _cached(Decimal(cached["total"]["self"]))
-    total_appraised = cached["total"]["appraised"]
-    unit.appraised_total = None if total_appraised is None else _cached(Decimal(total_appraised))
-    unit.final_total = _cached(Decimal(cached["total"]["final"]))
-    return changed
+    unit.scores = _scores(result)
+    unit.self_total = _cached(result.self_total)
+    unit.appraised_total = (
+        None if result.appraised_total is None else _cached(result.appraised_total)
+    )
+    unit.final_total = _cached(result.final_total)
+    return changed, result
+
+
+def _tree(framework: Framework) -> scoring.CompiledTree:
+    return scoring.compile_tree(spec_from_framework(framework))
 
 
 def _locked(unit: AssessedUnit) -> AssessedUnit:
@@ -477,9 +472,8 @@ def rescore_unit(unit: AssessedUnit) -> AssessedUnit:
     """Recompute a unit's cached scores from its entries (after a tree fix, for instance)."""
     with transaction.atomic():
         locked = _locked(unit)
-        spec = spec_from_framework(locked.assessment.framework)
         entries = _entries(locked)
-        changed = _rescore(locked, spec, entries)
+        changed, _result = _rescore(locked, _tree(locked.assessment.framework), entries)
         Entry.objects.bulk_update(changed, ["self_points", "self_band"])
         locked.save()
     return locked
@@ -632,8 +626,8 @@ def save_entries(
         raise _deny()
     if locked.version != version:
         raise _stale(locked)
-    framework = locked.assessment.framework
-    spec = spec_from_framework(framework)
+    tree = _tree(locked.assessment.framework)
+    spec = tree.spec
     rows = _entries(locked)
     by_code = {e.node.code: e for e in rows}
     method = {n.code: n.method for n in spec.nodes}
@@ -685,12 +679,15 @@ def save_entries(
             dirty.append(entry)
     if links:
         _check_documents(locked, links, errors)
+    changed_scores, result = _rescore(locked, tree, rows)
+    for problem in result.problems:
+        if problem.code in entries:
+            errors.setdefault(f"{problem.code}-value", problem.message)
     if errors:
         transaction.set_rollback(True)
         return unit, errors
     if links:
         _link_documents(links, rows, changes)
-    changed_scores = _rescore(locked, spec, rows)
     Entry.objects.bulk_update(
         {e.pk: e for e in [*dirty, *changed_scores]}.values(),
         [
@@ -737,7 +734,9 @@ def _check_spec_input(spec: FrameworkSpec, entry: Entry, errors: dict[str, str])
             errors[f"{key}-band"] = _("%(code)s is scored from a value, not a band.") % {
                 "code": key
             }
-        elif entry.band not in [b.label for b in node_spec.bands]:
+        elif (label := _band_label(node_spec, entry.band)) is not None:
+            entry.band = label
+        else:
             errors[f"{key}-band"] = _("%(code)s has no band “%(band)s”.") % {
                 "code": key,
                 "band": entry.band[:80],
@@ -762,6 +761,13 @@ def _check_spec_input(spec: FrameworkSpec, entry: Entry, errors: dict[str, str])
             ) % {"num": _text(numerator), "den": _text(denominator)}
     if entry.value is not None and node_spec.unit == Unit.PERCENT and entry.value > 100:
         errors[f"{key}-value"] = _("A rate is at most 100%.")
+
+
+def _band_label(node: NodeSpec, given: str) -> str | None:
+    """The leaf's band label `given` names, compared without case or tone marks."""
+    key = fold(given)
+    found = [b.label for b in node.bands if b.label == given or fold(b.label) == key]
+    return found[0] if len(found) == 1 or (found and found[0] == given) else None
 
 
 def _check_documents(
@@ -965,7 +971,8 @@ def enter_survey_results(
         raise _deny()
     if assessment.status != AssessmentStatus.OPEN:
         raise ValidationError(_("The appraisal of this assessment is closed."))
-    spec = spec_from_framework(assessment.framework)
+    tree = _tree(assessment.framework)
+    spec = tree.spec
     units = {u.organisation_id: u for u in assessment.units.select_for_update(of=("self",))}
     problems: list[str] = []
     by_unit: dict[int, list[SurveyResult]] = {}
@@ -1006,7 +1013,10 @@ def enter_survey_results(
             after = _describe(entry)
             if after != before:
                 changes[result.code] = [before, after]
-        _rescore(unit, spec, entries)
+        _changed, scores = _rescore(unit, tree, entries)
+        refused = [p.message for p in scores.problems]
+        if refused:
+            raise ValidationError(refused)
         Entry.objects.bulk_update(
             entries,
             ["band", "value", "numerator", "denominator", "source", "self_points", "self_band"],
@@ -1136,7 +1146,7 @@ def appraise_entry(
             {"decision": _("Use one of: %(kinds)s.") % {"kinds": "accept, score, request"}}
         ) from error
     comment = clean_text(comment, COMMENT_LIMIT, field="comment")
-    spec = spec_from_framework(locked.assessment.framework)
+    tree = _tree(locked.assessment.framework)
     entries = _entries(locked)
     entry = next((e for e in entries if e.node.code == code), None)
     if entry is None:
@@ -1180,7 +1190,7 @@ def appraise_entry(
     entry.appraised_by = by
     entry.appraised_at = at or timezone.now()
     entry.save()
-    _rescore(locked, spec, entries)
+    _rescore(locked, tree, entries)
     new_status = _settle(locked, entries)
     after = f"{entry.appraisal} {_text(entry.appraised_points) or ''} {entry.appraisal_comment[:80]}".strip()
     extra = {code: [before, after]}
@@ -1252,7 +1262,7 @@ def finish_unit_appraisal(
         raise ValidationError(_("Wait for the unit's answers before closing its appraisal."))
     if locked.status not in (UnitStatus.SUBMITTED, UnitStatus.ANSWERED):
         raise ValidationError(_("Only a submitted self-assessment can be appraised."))
-    spec = spec_from_framework(locked.assessment.framework)
+    tree = _tree(locked.assessment.framework)
     entries = _entries(locked)
     now = at or timezone.now()
     accepted = []
@@ -1265,7 +1275,7 @@ def finish_unit_appraisal(
     Entry.objects.bulk_update(
         accepted, ["appraisal", "appraised_points", "appraised_by", "appraised_at"]
     )
-    _rescore(locked, spec, entries)
+    _rescore(locked, tree, entries)
     locked.appraised_at = now
     _transition(
         locked,
