@@ -14,11 +14,13 @@ assigned Sở Tư pháp, so that unit is theirs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from parindex.assessment import actions
 from parindex.assessment.models import AssessedUnit, Assessment
@@ -115,6 +117,13 @@ def import_tree(province: Organisation, spec: FrameworkSpec | None = None) -> Fr
     )
     assert framework.is_valid, framework.problems
     return framework
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are checked in English; the Vietnamese catalogue has its own test."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
