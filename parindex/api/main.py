@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from parindex.api.assessment import router as assessment_router
 from parindex.api.auth import AUTH
 from parindex.api.criteria import router as criteria_router
 from parindex.api.exports import router as exports_router
@@ -18,7 +19,7 @@ from parindex.reporting.actions import Conflict
 api = NinjaAPI(
     title="parindex API",
     version="1",
-    description="Organisations, people, roles, criteria trees and plans of a province's PAR INDEX work.",
+    description="Organisations, people, roles, criteria trees, plans, reporting, self-assessment and appraisal of a province's PAR INDEX work.",
     auth=AUTH,
     urls_namespace="api",
 )
@@ -28,6 +29,7 @@ api.add_router("/criteria", criteria_router)
 api.add_router("/plans", plans_router)
 api.add_router("/exports", exports_router)
 api.add_router("/reporting", reporting_router)
+api.add_router("/assessment", assessment_router)
 
 
 @api.exception_handler(PermissionDenied)

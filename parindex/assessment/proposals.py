@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from parindex.assessment.models import AssessedUnit
@@ -88,11 +90,14 @@ def proposals_for(unit: AssessedUnit, codes: Sequence[str] | None = None) -> dic
                 continue
             if code in found and found[code][0] <= rank:
                 continue
-            state = (
-                _("accepted")
-                if accepted
-                else str(dict(ReportStatus.choices).get(report.status, report.status)).lower()
-            )
+            # The source is stored data, written in the product's language whoever reads it.
+            with translation.override(settings.LANGUAGE_CODE):
+                state = (
+                    _("accepted")
+                    if accepted
+                    else str(dict(ReportStatus.choices).get(report.status, report.status)).lower()
+                )
+                source = _("from %(round)s, %(state)s") % {"round": round_.title, "state": state}
             found[code] = (
                 rank,
                 Proposal(
@@ -100,7 +105,7 @@ def proposals_for(unit: AssessedUnit, codes: Sequence[str] | None = None) -> dic
                     value=numbers[0],
                     numerator=numbers[1],
                     denominator=numbers[2],
-                    source=_("from %(round)s, %(state)s") % {"round": round_.title, "state": state},
+                    source=source,
                     report_id=report.pk,
                     round_id=round_.pk,
                 ),
