@@ -1,0 +1,199 @@
+"""`parindex assessment score | list | results`: scoring and assessments from the command line.
+
+    parindex assessment score --tree TREE --inputs INPUTS.json [--json]   # no database needed
+    parindex assessment list [--province CODE] [--year YEAR]
+    parindex assessment results ID [--json] [--as USERNAME]
+
+`score` is the scoring engine's command (parindex/scoring/management/commands/assessment.py);
+this command extends it with the assessments stored in the database, and takes its place
+because the assessment app comes before the scoring app in INSTALLED_APPS. Without `--as`,
+`results` runs with the system's full access (whoever runs commands on the server can read the
+database anyway); with `--as USERNAME` it shows what that person may see and refuses the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from argparse import ArgumentParser
+from decimal import Decimal
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from parindex.assessment import results as pure
+from parindex.assessment.reading import results_of
+from parindex.lib.numbers import round_half_up
+from parindex.orgs import access
+from parindex.orgs.audit import channel
+from parindex.orgs.models import User
+from parindex.scoring.management.commands.assessment import BAD_INPUT
+from parindex.scoring.management.commands.assessment import Command as ScoreCommand
+
+SUBCOMMANDS = "{score,list,results}"
+
+
+class Command(ScoreCommand):
+    help = "Score criteria trees; list assessments and print their results and ranking."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        super().add_arguments(parser)
+        sub = next(
+            a
+            for a in parser._actions
+            if isinstance(a, argparse._SubParsersAction)
+        )
+        sub.metavar = SUBCOMMANDS
+        listing = sub.add_parser(
+            "list",
+            help="List assessments with their ids, years, units and states.",
+            description="List assessments, newest year first.",
+        )
+        listing.add_argument("--province", help="Only this province's assessments (its code).")
+        listing.add_argument("--year", type=int, help="Only the assessments of this year.")
+        shown = sub.add_parser(
+            "results",
+            help="Print an assessment's results: ranking, totals, classes, change on last year.",
+            description=(
+                "Print the results of an assessment: each unit's rank (ties share a rank), "
+                "self-assessed, appraised and final totals, class and change on last year; "
+                "--json adds the domains and the points lost per sub-criterion. Points are "
+                "exact decimal strings in JSON; the table rounds half-up to 2 places."
+            ),
+        )
+        shown.add_argument("assessment", type=int, help="Assessment id (see `list`).")
+        shown.add_argument("--json", action="store_true", help="Print the results as JSON.")
+        shown.add_argument(
+            "--as", dest="username", help="Run with this person's access instead of the system's."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with channel("cli"):
+            super().handle(*args, **options)
+
+    def _list(self, options: dict[str, Any]) -> None:
+        from parindex.assessment.models import Assessment
+
+        found = Assessment.objects.select_related("province", "framework").order_by(
+            "-year", "title", "-pk"
+        )
+        if options["province"]:
+            found = found.filter(province__code=options["province"])
+        if options["year"]:
+            found = found.filter(year=options["year"])
+        rows = list(found)
+        if not rows:
+            self.stdout.write("No assessments.")
+            return
+        for assessment in rows:
+            units = assessment.units.count()
+            self.stdout.write(
+                f"{assessment.pk:>5}  {assessment.year}  {assessment.province.code:<12} "
+                f"{assessment.scope:<12} {assessment.status:<10} {units:>4} units  "
+                f"{assessment.framework.code} v{assessment.framework.version}  {assessment.title}"
+            )
+
+    def _results(self, options: dict[str, Any]) -> None:
+        from parindex.assessment.models import Assessment
+
+        if options["username"]:
+            person = User.objects.filter(username=options["username"], is_active=True).first()
+            if person is None:
+                raise CommandError(
+                    f"no active person with username {options['username']!r}", returncode=BAD_INPUT
+                )
+            found = access.assessments_for(person).filter(pk=options["assessment"]).first()
+            if found is None or not access.can_read_results(person, found):
+                raise CommandError(
+                    f"assessment {options['assessment']}: not found, or its results are not "
+                    f"{person.username}'s to read",
+                    returncode=BAD_INPUT,
+                )
+            assessment = found
+        else:
+            system = Assessment.objects.filter(pk=options["assessment"]).first()
+            if system is None:
+                raise CommandError(
+                    f"assessment {options['assessment']} not found", returncode=BAD_INPUT
+                )
+            assessment = system
+        computed = results_of(assessment)
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    results_json(assessment.pk, assessment.title, computed),
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+        else:
+            self.stdout.write(results_table(assessment.title, computed))
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def _shown(value: Decimal | None) -> str:
+    return "" if value is None else format(round_half_up(value), "f")
+
+
+def results_json(assessment_id: int, title: str, computed: pure.Results) -> dict[str, Any]:
+    """The results as scripts read them: exact decimal strings, units in rank order."""
+    return {
+        "assessment": assessment_id,
+        "title": title,
+        "max": _text(computed.maximum),
+        "units": [
+            {
+                "rank": r.rank,
+                "organisation_id": r.organisation_id,
+                "name": r.name,
+                "status": r.status,
+                "self": _text(r.self_total),
+                "appraised": _text(r.appraised_total),
+                "final": _text(r.final_total),
+                "final_display": _shown(r.final_total),
+                "percent": _text(r.percent),
+                "class": r.classification,
+                "previous": _text(r.previous_total),
+                "change": _text(r.change),
+                "domains": {
+                    d.code: {
+                        "self": _text(d.self_points),
+                        "appraised": _text(d.appraised_points),
+                        "final": _text(d.final_points),
+                        "max": _text(d.max_points),
+                    }
+                    for d in r.domains
+                },
+                "lost": {p.code: _text(p.lost) for p in r.lost},
+            }
+            for r in computed.units
+        ],
+    }
+
+
+def results_table(title: str, computed: pure.Results) -> str:
+    rows = [("rank", "unit", "self", "appraised", "final", "class", "change")]
+    for r in computed.units:
+        change = "" if r.change is None else f"{'+' if r.change > 0 else ''}{_shown(r.change)}"
+        rows.append(
+            (
+                str(r.rank),
+                r.name if len(r.name) <= 40 else r.name[:39] + "…",
+                _shown(r.self_total),
+                _shown(r.appraised_total),
+                _shown(r.final_total),
+                r.classification,
+                change,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [title, f"max {_shown(computed.maximum)}"]
+    for row in rows:
+        lines.append(
+            f"{row[0]:>{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  "
+            f"{row[3]:>{widths[3]}}  {row[4]:>{widths[4]}}  {row[5]:<{widths[5]}}  {row[6]}".rstrip()
+        )
+    return "\n".join(lines)
