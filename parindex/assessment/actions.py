@@ -242,9 +242,9 @@ def open_assessment(
     if not organisations:
         raise ValidationError(
             {
-                "scope": _("No %(scope)s existed in %(province)s on %(day)s.")
+                "scope": _("No unit of the kind “%(scope)s” existed in %(province)s on %(day)s.")
                 % {
-                    "scope": Scope(scope).label.lower(),
+                    "scope": str(Scope(scope).label),
                     "province": province.name,
                     "day": format_date(day),
                 }

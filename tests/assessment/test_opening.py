@@ -180,3 +180,13 @@ def test_a_leader_cannot_change_an_assessment(open_2020: Open2020, leader: User)
 def test_the_kind_of_units_follows_the_scope(lao_cai: LaoCai) -> None:
     communes = actions.units_in_scope(lao_cai.province, "communes", date(2020, 12, 31))
     assert [c.kind for c in communes] == [OrgKind.COMMUNE]
+
+
+def test_messages_are_in_vietnamese_by_default(
+    tree: Framework, lao_cai: LaoCai, coordinator: User
+) -> None:
+    from django.utils import translation
+
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        open_for(coordinator, lao_cai.province, tree, year=2018)
+    assert refused.value.message_dict["year"] == ["Bộ tiêu chí này không áp dụng cho năm 2018."]

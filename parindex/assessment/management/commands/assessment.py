@@ -38,11 +38,7 @@ class Command(ScoreCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
-        sub = next(
-            a
-            for a in parser._actions
-            if isinstance(a, argparse._SubParsersAction)
-        )
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
         sub.metavar = SUBCOMMANDS
         listing = sub.add_parser(
             "list",
