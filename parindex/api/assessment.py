@@ -16,10 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from parindex.assessment import actions, reading
 from parindex.assessment import results as pure
@@ -202,6 +203,15 @@ class DocumentIn(Schema):
     issuer: str = ""
     title: str = ""
     codes: list[str] = []  # leaves citing it
+
+
+class SurveyResultIn(Schema):
+    organisation_id: int
+    code: str
+    value: Decimal | str | None = None  # the rate in percent
+    numerator: Decimal | str | None = None
+    denominator: Decimal | str | None = None
+    source: str = ""  # e.g. "Khảo sát SIPAS 2020"
 
 
 class DomainOut(Schema):
@@ -488,6 +498,40 @@ def assessment_results(request: HttpRequest, assessment_id: int) -> dict[str, An
     return _results_out(assessment, reading.results_of(assessment))
 
 
+@router.post(
+    "/assessments/{int:assessment_id}/survey-results",
+    response=list[UnitSummaryOut],
+    summary="Enter survey results of survey-based leaves per unit (coordinators); all or none",
+)
+def enter_survey_results(
+    request: HttpRequest, assessment_id: int, payload: list[SurveyResultIn]
+) -> list[dict[str, Any]]:
+    assessment = access.assessment_for(request.user, assessment_id)
+    rows = []
+    for number, given in enumerate(payload, start=1):
+        try:
+            figures = [
+                actions.read_number(v) for v in (given.value, given.numerator, given.denominator)
+            ]
+        except ValueError as error:
+            raise ValidationError({f"row-{number}": str(error)}) from error
+        rows.append(
+            actions.SurveyResult(
+                organisation_id=given.organisation_id,
+                code=given.code,
+                value=figures[0],
+                numerator=figures[1],
+                denominator=figures[2],
+                source=given.source,
+            )
+        )
+    actions.enter_survey_results(assessment, by=access.actor(request.user), results=rows)
+    units = access.units_for(request.user).filter(assessment=assessment)
+    return [
+        _summary(u) for u in units.select_related("organisation").order_by("organisation__name")
+    ]
+
+
 @router.post("/assessments/{int:assessment_id}/close", response=AssessmentOut)
 def close_appraisal(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
     assessment = access.assessment_for(request.user, assessment_id)
@@ -564,6 +608,32 @@ def add_document(request: HttpRequest, unit_id: int, payload: DocumentIn) -> Sta
         codes=payload.codes,
     )
     return Status(201, _document_out(document))
+
+
+@router.post(
+    "/documents/{int:document_id}/file",
+    response=DocumentOut,
+    summary="Upload a document's file (PDF, DOCX, XLSX, PNG, JPEG; the type is judged by content)",
+)
+def upload_document_file(
+    request: HttpRequest, document_id: int, file: File[UploadedFile]
+) -> dict[str, Any]:
+    document = access.document_for(request.user, document_id)
+    stored = actions.store_document_file(document, by=access.actor(request.user), upload=file)
+    return _document_out(stored)
+
+
+@router.get("/documents/{int:document_id}/file", summary="Download a document's file")
+def download_document_file(request: HttpRequest, document_id: int) -> FileResponse:
+    document = access.document_for(request.user, document_id)
+    if not document.file:
+        raise Http404("no file")
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.name,
+        content_type=document.content_type,
+    )
 
 
 @router.post(

@@ -897,6 +897,27 @@ def _store_file(document: Document, upload: UploadedFile) -> None:
 
 
 @transaction.atomic
+def store_document_file(document: Document, *, by: User | None, upload: UploadedFile) -> Document:
+    """Store (or replace) the file of a recorded document."""
+    unit = document.unit
+    if by is not None and not access.can_self_assess(by, unit):
+        raise _deny()
+    old = document.file.name if document.file else None
+    _store_file(document, upload)
+    document.save()
+    if old:
+        document.file.storage.delete(old)
+    record(
+        by,
+        "assessment.document.file",
+        unit,
+        province=unit.assessment.province_id,
+        changes={f"{document}: file": [old and old.rsplit("/", 1)[-1], document.name]},
+    )
+    return document
+
+
+@transaction.atomic
 def attach_document(document: Document, *, by: User | None, codes: Sequence[str]) -> Document:
     """Cite an already recorded document from more entries of its unit (no second upload)."""
     unit = document.unit

@@ -192,3 +192,48 @@ def test_people_outside_the_assessment_do_not_see_it(
     api = Api(request.getfixturevalue(who))
     assert api.get("/api/assessment/assessments").json() == []
     assert api.get(f"/api/assessment/assessments/{open_2020.assessment.pk}").status_code == 404
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_document_is_recorded_given_a_file_cited_and_read_back_only_by_its_unit(
+    open_2020: Open2020, reporter: User, other_reporter: User, media: None
+) -> None:
+    api = Api(reporter)
+    created = api.post(
+        f"/api/assessment/units/{open_2020.justice.pk}/documents",
+        {
+            "number": "12/KH-STP",
+            "date": "2020-01-10",
+            "issuer": "Sở Tư pháp",
+            "codes": ["1.1", "1.2"],
+        },
+    )
+    assert created.status_code == 201, created.content
+    document_id = created.json()["id"]
+    uploaded = api.upload(f"/api/assessment/documents/{document_id}/file", "ke-hoach.pdf", PDF)
+    assert uploaded.status_code == 200 and uploaded.json()["content_type"] == "application/pdf"
+    download = api.get(f"/api/assessment/documents/{document_id}/file")
+    assert b"".join(download.streaming_content) == PDF
+    assert (
+        Api(other_reporter).get(f"/api/assessment/documents/{document_id}/file").status_code == 404
+    )
+    unit = api.get(f"/api/assessment/units/{open_2020.justice.pk}").json()
+    assert node(unit, "1.2")["entry"]["documents"] == [document_id]
+    refused = api.upload(f"/api/assessment/documents/{document_id}/file", "x.pdf", b"MZ not a pdf")
+    assert refused.status_code == 422
+
+
+def test_the_coordinator_enters_survey_results_through_the_api(
+    open_2020: Open2020, coordinator: User, reporter: User
+) -> None:
+    path = f"/api/assessment/assessments/{open_2020.assessment.pk}/survey-results"
+    row = {"organisation_id": open_2020.justice.organisation_id, "code": "2.2", "value": "87,5"}
+    assert Api(reporter).post(path, [row]).status_code == 403
+    response = Api(coordinator).post(path, [row])
+    assert response.status_code == 200, response.content
+    justice = next(u for u in response.json() if u["id"] == open_2020.justice.pk)
+    assert D(justice["self_total"]) == D("1.75")
+    bad = Api(coordinator).post(path, [{**row, "value": "nhiều"}])
+    assert bad.status_code == 422
