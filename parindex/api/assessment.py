@@ -68,6 +68,16 @@ class AssessmentIn(Schema):
     classes: list[ClassOut] | None = None
 
 
+class AssessmentPatch(Schema):
+    title: str | None = None
+    deadline: date | None = None
+    classes: list[ClassOut] | None = None  # best first
+
+
+class UnitPatch(Schema):
+    appraiser_id: int | None  # a person with the appraiser role in the province, or null
+
+
 class UnitSummaryOut(Schema):
     id: int
     assessment_id: int
@@ -473,6 +483,25 @@ def get_assessment(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
     return _assessment_out(access.assessment_for(request.user, assessment_id))
 
 
+@router.patch(
+    "/assessments/{int:assessment_id}",
+    response=AssessmentOut,
+    summary="Change the title, the deadline or the classification (coordinators)",
+)
+def update_assessment(
+    request: HttpRequest, assessment_id: int, payload: AssessmentPatch
+) -> dict[str, Any]:
+    assessment = access.assessment_for(request.user, assessment_id)
+    updated = actions.update_assessment(
+        assessment,
+        by=access.actor(request.user),
+        title=payload.title,
+        deadline=payload.deadline,
+        classes=None if payload.classes is None else [c.dict() for c in payload.classes],
+    )
+    return _assessment_out(updated)
+
+
 @router.get(
     "/assessments/{int:assessment_id}/units",
     response=list[UnitSummaryOut],
@@ -554,6 +583,19 @@ def publish_results(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
 )
 def get_unit(request: HttpRequest, unit_id: int) -> dict[str, Any]:
     return _unit_out(request, unit_id)
+
+
+@router.patch(
+    "/units/{int:unit_id}",
+    response=UnitSummaryOut,
+    summary="Change the unit's appraiser (coordinators)",
+)
+def set_appraiser(request: HttpRequest, unit_id: int, payload: UnitPatch) -> dict[str, Any]:
+    unit = access.unit_for(request.user, unit_id)
+    person = None
+    if payload.appraiser_id is not None:
+        person = get_object_or_404(access.people_for(request.user), pk=payload.appraiser_id)
+    return _summary(actions.set_appraiser(unit, by=access.actor(request.user), appraiser=person))
 
 
 @router.put(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,12 @@ EVERYTHING = [
     {"code": "1.3", "value": "95,5", "explanation": "Số liệu một cửa"},
     {"code": "2.1", "value": 2, "explanation": "Hai sáng kiến"},
 ]
+
+
+def patch(api: Api, path: str, payload: Any) -> Any:
+    return api.client.patch(
+        path, json.dumps(payload), content_type="application/json", headers=api.headers
+    )
 
 
 def node(unit: dict[str, Any], code: str) -> dict[str, Any]:
@@ -237,3 +244,19 @@ def test_the_coordinator_enters_survey_results_through_the_api(
     assert D(justice["self_total"]) == D("1.75")
     bad = Api(coordinator).post(path, [{**row, "value": "nhiều"}])
     assert bad.status_code == 422
+
+
+def test_the_coordinator_edits_the_classes_and_the_appraisers(
+    open_2020: Open2020, coordinator: User, appraiser: User, leader: User
+) -> None:
+    path = f"/api/assessment/assessments/{open_2020.assessment.pk}"
+    classes = [{"label": "Đạt", "min": "60"}, {"label": "Chưa đạt", "min": "0"}]
+    assert patch(Api(leader), path, {"classes": classes}).status_code == 403
+    response = patch(Api(coordinator), path, {"classes": classes})
+    assert response.status_code == 200
+    assert [c["label"] for c in response.json()["classes"]] == ["Đạt", "Chưa đạt"]
+    unit_path = f"/api/assessment/units/{open_2020.office.pk}"
+    assigned = patch(Api(coordinator), unit_path, {"appraiser_id": appraiser.pk})
+    assert assigned.json()["appraiser_id"] == appraiser.pk
+    wrong = patch(Api(coordinator), unit_path, {"appraiser_id": leader.pk})
+    assert wrong.status_code == 422
