@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,36 @@ def test_the_engines_score_subcommand_is_still_there(db: None) -> None:
     inputs = SCORING_DATA / "small-inputs.json"
     data = json.loads(run("score", "--tree", str(tree), "--inputs", str(inputs), "--json"))
     assert set(data) == {"total", "nodes", "missing"}
+
+
+def test_survey_results_are_imported_from_a_csv_file(
+    open_2020: Open2020, coordinator: User, tmp_path: Path
+) -> None:
+    results = tmp_path / "sipas-2020.csv"
+    results.write_text(
+        "unit,code,value,numerator,denominator,source\n"
+        'so-tu-phap,2.2,"87,5",,,SIPAS 2020\n'
+        "vp-ubnd,2.2,,450,500,SIPAS 2020\n",
+        encoding="utf-8",
+    )
+    out = run("survey", str(open_2020.assessment.pk), str(results), "--as", coordinator.username)
+    assert out.startswith("2 survey results entered")
+    assert fresh(open_2020.justice).self_total == Decimal("1.75")
+    assert fresh(open_2020.office).self_total == Decimal("1.8")
+
+
+def test_a_bad_survey_file_enters_nothing_and_names_the_line(
+    open_2020: Open2020, coordinator: User, reporter: User, tmp_path: Path
+) -> None:
+    results = tmp_path / "sipas-2020.csv"
+    results.write_text(
+        "unit,code,value\nso-tu-phap,2.2,90\nso-tu-phap,2.2,chín mươi\n", encoding="utf-8"
+    )
+    with pytest.raises(CommandError, match="line 3"):
+        run("survey", str(open_2020.assessment.pk), str(results), "--as", coordinator.username)
+    results.write_text("unit,code,value\nso-tu-phap,1.1,90\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="nothing was entered"):
+        run("survey", str(open_2020.assessment.pk), str(results), "--as", coordinator.username)
+    with pytest.raises(CommandError, match="may not"):
+        run("survey", str(open_2020.assessment.pk), str(results), "--as", reporter.username)
+    assert fresh(open_2020.justice).self_total == 0

@@ -3,6 +3,7 @@
     parindex assessment score --tree TREE --inputs INPUTS.json [--json]   # no database needed
     parindex assessment list [--province CODE] [--year YEAR]
     parindex assessment results ID [--json] [--as USERNAME]
+    parindex assessment survey ID RESULTS.csv --as USERNAME
 
 `score` is the scoring engine's command (parindex/scoring/management/commands/assessment.py);
 this command extends it with the assessments stored in the database, and takes its place
@@ -14,14 +15,19 @@ database anyway); with `--as USERNAME` it shows what that person may see and ref
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 from argparse import ArgumentParser
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 
 from parindex.assessment import results as pure
+from parindex.assessment.actions import SurveyResult, enter_survey_results, read_number
 from parindex.assessment.reading import results_of
 from parindex.lib.numbers import round_half_up
 from parindex.orgs import access
@@ -30,7 +36,9 @@ from parindex.orgs.models import User
 from parindex.scoring.management.commands.assessment import BAD_INPUT
 from parindex.scoring.management.commands.assessment import Command as ScoreCommand
 
-SUBCOMMANDS = "{score,list,results}"
+SUBCOMMANDS = "{score,list,results,survey}"
+# The columns of a survey results file; value is the rate in percent, or give its counts.
+SURVEY_COLUMNS = ("unit", "code", "value", "numerator", "denominator", "source")
 
 
 class Command(ScoreCommand):
@@ -63,6 +71,24 @@ class Command(ScoreCommand):
             "--as", dest="username", help="Run with this person's access instead of the system's."
         )
 
+        survey = sub.add_parser(
+            "survey",
+            help="Enter the survey results of survey-based sub-criteria from a CSV file.",
+            description=(
+                "Read a CSV file (UTF-8, comma-separated, with a header row) of columns "
+                + ", ".join(SURVEY_COLUMNS)
+                + ": the unit's organisation code, the sub-criterion's code, the rate in percent "
+                "(value) or its numerator and denominator, and where the figure comes from. "
+                "All rows are entered or none: a bad row is named and nothing is saved. Runs as "
+                "the coordinator given with --as, and is recorded in the audit log."
+            ),
+        )
+        survey.add_argument("assessment", type=int, help="Assessment id (see `list`).")
+        survey.add_argument("file", help="The CSV file.")
+        survey.add_argument(
+            "--as", dest="username", required=True, help="The coordinator entering the results."
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         with channel("cli"):
             super().handle(*args, **options)
@@ -88,6 +114,28 @@ class Command(ScoreCommand):
                 f"{assessment.scope:<12} {assessment.status:<10} {units:>4} units  "
                 f"{assessment.framework.code} v{assessment.framework.version}  {assessment.title}"
             )
+
+    def _survey(self, options: dict[str, Any]) -> None:
+        from parindex.assessment.models import Assessment
+
+        person = User.objects.filter(username=options["username"], is_active=True).first()
+        if person is None:
+            raise _fail(f"no active person with username {options['username']!r}")
+        assessment = access.assessments_for(person).filter(pk=options["assessment"]).first()
+        if assessment is None:
+            raise _fail(f"assessment {options['assessment']} not found")
+        assessment = Assessment.objects.get(pk=assessment.pk)
+        organisations = dict(assessment.units.values_list("organisation__code", "organisation_id"))
+        rows = read_survey_file(Path(options["file"]), organisations)
+        try:
+            count = enter_survey_results(assessment, by=person, results=rows)
+        except PermissionDenied:
+            raise _fail(f"{person.username} may not enter survey results here") from None
+        except ValidationError as error:
+            for message in error.messages:
+                self.stderr.write(f"error: {message}")
+            raise _fail(f"{options['file']}: nothing was entered") from None
+        self.stdout.write(f"{count} survey results entered in {assessment.title}.")
 
     def _results(self, options: dict[str, Any]) -> None:
         from parindex.assessment.models import Assessment
@@ -193,3 +241,41 @@ def results_table(title: str, computed: pure.Results) -> str:
             f"{row[3]:>{widths[3]}}  {row[4]:>{widths[4]}}  {row[5]:<{widths[5]}}  {row[6]}".rstrip()
         )
     return "\n".join(lines)
+
+
+def _fail(message: str) -> CommandError:
+    return CommandError(message, returncode=BAD_INPUT)
+
+
+def read_survey_file(path: Path, organisations: dict[str, int]) -> list[SurveyResult]:
+    """The rows of a survey results file; a CommandError names the first bad row."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise _fail(f"{path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise _fail(f"{path}: not UTF-8 text") from None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"unit", "code"} - set(reader.fieldnames or ())
+    if missing:
+        raise _fail(f"{path}: the header must name the columns {', '.join(SURVEY_COLUMNS)}")
+    rows: list[SurveyResult] = []
+    for line, row in enumerate(reader, start=2):
+        code = (row.get("unit") or "").strip()
+        if code not in organisations:
+            raise _fail(f"{path}, line {line}: {code!r} is not a unit of this assessment")
+        try:
+            figures = [read_number(row.get(k)) for k in ("value", "numerator", "denominator")]
+        except ValueError as error:
+            raise _fail(f"{path}, line {line}: {error}") from None
+        rows.append(
+            SurveyResult(
+                organisation_id=organisations[code],
+                code=(row.get("code") or "").strip(),
+                value=figures[0],
+                numerator=figures[1],
+                denominator=figures[2],
+                source=row.get("source") or "",
+            )
+        )
+    return rows
