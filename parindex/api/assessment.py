@@ -29,6 +29,7 @@ from parindex.assessment.proposals import proposals_for
 from parindex.lib.numbers import round_half_up
 from parindex.orgs import access
 from parindex.orgs.models import User
+from parindex.reporting.downloads import evidence_response
 
 router = Router(tags=["assessment"])
 
@@ -670,12 +671,7 @@ def download_document_file(request: HttpRequest, document_id: int) -> FileRespon
     document = access.document_for(request.user, document_id)
     if not document.file:
         raise Http404("no file")
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.name,
-        content_type=document.content_type,
-    )
+    return evidence_response(document)
 
 
 @router.post(

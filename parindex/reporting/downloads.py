@@ -12,12 +12,24 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import PurePosixPath
+from typing import Protocol
 from urllib.parse import quote
 
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 
 from parindex.lib.text import nfc
-from parindex.reporting.models import Evidence
+
+
+class Evidence(Protocol):
+    """A stored evidence file: reporting's `Evidence`, assessment's `Document`."""
+
+    name: str
+    content_type: str
+
+    @property
+    def file(self) -> FieldFile: ...
+
 
 # The kinds `actions.sniff` accepts, each with the extension it is downloaded under.
 EXTENSIONS = {
