@@ -94,7 +94,8 @@ class TreeNode:
 
 def unit_tree(unit: AssessedUnit) -> list[TreeNode]:
     """The unit's tree in reading order: every node with its cached points, and each leaf with
-    its entry, bands and cited documents. Four queries whatever the tree's size."""
+    its entry, bands and cited documents. Five queries (tree, nodes, bands, entries, documents)
+    whatever the tree holds."""
     nodes = list(
         unit.assessment.framework.nodes.order_by("position", "pk").prefetch_related(
             Prefetch("bands", queryset=Band.objects.order_by("position", "pk"))
