@@ -538,6 +538,7 @@ def _apply(
     """Copy `data` onto `entry`; True when anything changed."""
     code = entry.node.code
     before = _describe(entry)
+    input_before = _input_of(entry)
     if data.band is not KEEP:
         assert isinstance(data.band, str)
         entry.band = clean_text(data.band, 2_000, field=f"{code}-band")
@@ -570,10 +571,14 @@ def _apply(
     if after != before:
         changes[code] = [before, after]
         # A typed value replaces a proposed one, and says so.
-        if not data.use_proposal and (before.split(" · ")[0] != after.split(" · ")[0]):
+        if not data.use_proposal and _input_of(entry) != input_before:
             entry.source, entry.source_report = "", None
         return True
     return False
+
+
+def _input_of(entry: Entry) -> tuple[str, Decimal | None, Decimal | None, Decimal | None]:
+    return (entry.band, entry.value, entry.numerator, entry.denominator)
 
 
 def _describe(entry: Entry) -> str:
