@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -221,4 +222,5 @@ def test_assessment_and_its_score_subcommand_answer_help() -> None:
             check=False,
         )
         assert result.returncode == 0, result.stderr
-        assert "--tree" in result.stdout or "{score}" in result.stdout
+        # `assessment --help` lists score among the subcommands the assessment app adds.
+        assert "--tree" in result.stdout or re.search(r"\{score[,}]", result.stdout)
