@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "parindex.methodology",
     "parindex.plans",
     "parindex.reporting",
+    # Before scoring: its `assessment` command extends (and so must replace) the scoring one.
     "parindex.assessment",
     "parindex.exports",
     "parindex.scoring",
