@@ -190,3 +190,27 @@ def test_messages_are_in_vietnamese_by_default(
     with translation.override("vi"), pytest.raises(ValidationError) as refused:
         open_for(coordinator, lao_cai.province, tree, year=2018)
     assert refused.value.message_dict["year"] == ["Bộ tiêu chí này không áp dụng cho năm 2018."]
+
+
+def test_the_shipped_illustrative_tree_assesses_2020s_districts(
+    lao_cai: LaoCai, coordinator: User
+) -> None:
+    from parindex.assessment.reading import results_of
+    from tests.plans.support import illustrative_tree
+
+    framework = illustrative_tree(lao_cai.province)
+    assessment = actions.open_assessment(
+        lao_cai.province,
+        by=coordinator,
+        framework=framework,
+        year=2020,
+        scope="districts",
+        deadline=date(2021, 1, 15),
+    )
+    unit = assessment.units.get(organisation=lao_cai.city)
+    leaves = Entry.objects.filter(unit=unit).count()
+    assert leaves == framework.nodes.filter(children__isnull=True).count()
+    computed = results_of(assessment)
+    assert computed.maximum == 100
+    assert [r.rank for r in computed.units] == [1, 1]
+    assert {r.classification for r in computed.units} == {"Yếu"}
