@@ -25,6 +25,8 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from parindex.assessment import actions as assessment_actions
+from parindex.assessment.models import AssessedUnit, Assessment, Document, Entry
 from parindex.exports.registry import ExportError, exporters
 from parindex.methodology.models import Framework, Node
 from parindex.orgs import actions as org_actions
@@ -108,6 +110,25 @@ def world(
     framework = illustrative_tree(lao_cai.province)
     node = framework.nodes.order_by("pk").first()
     assert node is not None
+    # A 2020 assessment of the departments on the same tree; Sở Tư pháp's unit, still a draft,
+    # is the appraiser's, with a document whose file is stored.
+    assessment = assessment_actions.open_assessment(
+        lao_cai.province,
+        by=None,
+        framework=framework,
+        year=2020,
+        scope="departments",
+        deadline=date(2021, 1, 15),
+    )
+    unit = assessment.units.get(organisation=lao_cai.justice)
+    document = assessment_actions.add_document(
+        unit,
+        by=None,
+        number="12/KH-STP",
+        upload=SimpleUploadedFile("ke-hoach.pdf", PDF, "application/pdf"),
+    )
+    leaf = unit.entries.select_related("node").order_by("position").first()
+    assert leaf is not None
     staged = plan_actions.stage_plan(
         by=None, province=lao_cai.province, filename=SEED.name, data=SEED_BYTES
     )
@@ -143,6 +164,12 @@ def world(
         role=RoleAssignment.objects.get(user=reporter),
         token=token,
         colleague=colleague,
+        extra={
+            "assessment": assessment,
+            "unit": unit,
+            "document": document,
+            "leaf": leaf.node.code,
+        },
     )
 
 
@@ -167,6 +194,10 @@ def snapshot() -> dict[str, Any]:
     state["imports"] = sorted(PlanImport.objects.values_list("pk", "status", "revision"))
     state["orgs"] = sorted(Organisation.objects.values_list("pk", "name", "valid_to"))
     state["frameworks"] = sorted(Framework.objects.values_list("pk", "name", "status"))
+    state["assessments"] = sorted(Assessment.objects.values_list("pk", "title", "status"))
+    state["units"] = sorted(AssessedUnit.objects.values_list("pk", "status", "version"))
+    state["entries"] = sorted(Entry.objects.values_list("pk", "explanation", "appraisal", "answer"))
+    state["documents"] = sorted(Document.objects.values_list("pk", "name"))
     return state
 
 
@@ -230,6 +261,8 @@ OFFICE_DRAFT = answers(404, coordinator=200, leader=200)
 # The round's overview: who follows it; agencies that report in it know it but do not follow it.
 ROUND = answers(404, coordinator=200, leader=200, appraiser=200, reporter=403, head=403)
 REVIEWERS = ("coordinator", "appraiser")
+# Sở Tư pháp's own people: they enter its self-assessment.
+OWN_UNIT = ("reporter", "head")
 
 
 def w(*parts: str) -> Callable[[World], str]:
@@ -504,6 +537,100 @@ API: dict[str, Route] = {
     ),
     "DELETE /api/reporting/evidence/{evidence_id}": W(
         a("/api/reporting/evidence/{x.evidence.pk}"), None, writers=(), method="delete"
+    ),
+    # Assessment: every assessment is listed to whoever it concerns; Sở Tư pháp's unit is its
+    # people's, Home Affairs', the leaders' and its appraiser's (as its report is).
+    "GET /api/assessment/assessments": R(a("/api/assessment/assessments"), api(200)),
+    "POST /api/assessment/assessments": W(
+        a("/api/assessment/assessments"),
+        None,
+        payload=lambda x: {
+            "framework_id": x.framework.pk,
+            "year": 2020,
+            "scope": "districts",
+            "deadline": "2021-01-15",
+        },
+    ),
+    "GET /api/assessment/assessments/{assessment_id}": R(
+        a("/api/assessment/assessments/{x.extra[assessment].pk}"), API_JUSTICE_DATA
+    ),
+    "PATCH /api/assessment/assessments/{assessment_id}": W(
+        a("/api/assessment/assessments/{x.extra[assessment].pk}"),
+        None,
+        method="patch",
+        payload=lambda x: {"title": "Đổi tên"},
+    ),
+    "GET /api/assessment/assessments/{assessment_id}/units": R(
+        a("/api/assessment/assessments/{x.extra[assessment].pk}/units"), API_JUSTICE_DATA
+    ),
+    # The ranking: Home Affairs and the leaders until the results are published.
+    "GET /api/assessment/assessments/{assessment_id}/results": R(
+        a("/api/assessment/assessments/{x.extra[assessment].pk}/results"),
+        api(403, district_head=404, citizen=404, outsider=404, coordinator=200, leader=200),
+    ),
+    "POST /api/assessment/assessments/{assessment_id}/survey-results": W(
+        a("/api/assessment/assessments/{x.extra[assessment].pk}/survey-results"),
+        None,
+        payload=lambda x: [],
+    ),
+    "POST /api/assessment/assessments/{assessment_id}/close": W(
+        a("/api/assessment/assessments/{x.extra[assessment].pk}/close"), None
+    ),
+    "POST /api/assessment/assessments/{assessment_id}/publish": W(
+        a("/api/assessment/assessments/{x.extra[assessment].pk}/publish"), None
+    ),
+    "GET /api/assessment/units/{unit_id}": R(
+        a("/api/assessment/units/{x.extra[unit].pk}"), API_JUSTICE_DATA
+    ),
+    "PATCH /api/assessment/units/{unit_id}": W(
+        a("/api/assessment/units/{x.extra[unit].pk}"),
+        None,
+        method="patch",
+        payload=lambda x: {"appraiser_id": None},
+    ),
+    "PUT /api/assessment/units/{unit_id}": W(
+        a("/api/assessment/units/{x.extra[unit].pk}"),
+        None,
+        writers=OWN_UNIT,
+        method="put",
+        payload=lambda x: {
+            "version": x.extra["unit"].version,
+            "entries": [{"code": x.extra["leaf"], "explanation": "Giải trình"}],
+        },
+    ),
+    "POST /api/assessment/units/{unit_id}/documents": W(
+        a("/api/assessment/units/{x.extra[unit].pk}/documents"),
+        None,
+        writers=OWN_UNIT,
+        payload=lambda x: {"number": "15/QĐ-STP"},
+    ),
+    "POST /api/assessment/units/{unit_id}/submit": W(
+        a("/api/assessment/units/{x.extra[unit].pk}/submit"), None, writers=("head",)
+    ),
+    "POST /api/assessment/units/{unit_id}/entries/{code}/appraise": W(
+        a("/api/assessment/units/{x.extra[unit].pk}/entries/{x.extra[leaf]}/appraise"),
+        None,
+        writers=REVIEWERS,
+        payload=lambda x: {"decision": "accept"},
+    ),
+    "POST /api/assessment/units/{unit_id}/entries/{code}/answer": W(
+        a("/api/assessment/units/{x.extra[unit].pk}/entries/{x.extra[leaf]}/answer"),
+        None,
+        writers=OWN_UNIT,
+        payload=lambda x: {"answer": "Đã bổ sung"},
+    ),
+    "POST /api/assessment/units/{unit_id}/finish-appraisal": W(
+        a("/api/assessment/units/{x.extra[unit].pk}/finish-appraisal"), None, writers=REVIEWERS
+    ),
+    "POST /api/assessment/documents/{document_id}/file": W(
+        a("/api/assessment/documents/{x.extra[document].pk}/file"),
+        None,
+        writers=OWN_UNIT,
+        method="multipart",
+        payload=lambda x: {"file": SimpleUploadedFile("x.pdf", PDF, "application/pdf")},
+    ),
+    "GET /api/assessment/documents/{document_id}/file": R(
+        a("/api/assessment/documents/{x.extra[document].pk}/file"), API_JUSTICE_DATA
     ),
 }
 

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -449,7 +448,7 @@ def list_assessments(request: HttpRequest, year: int | None = None) -> list[dict
 )
 def open_assessment(request: HttpRequest, payload: AssessmentIn) -> Status[dict[str, Any]]:
     by = access.actor(request.user)
-    framework = get_object_or_404(access.frameworks_for(request.user), pk=payload.framework_id)
+    framework = access.framework_for(request.user, payload.framework_id)
     provinces = sorted(access.access_for(by).coordinator_of)
     if framework.province_id is not None:
         province_id = framework.province_id
@@ -457,7 +456,7 @@ def open_assessment(request: HttpRequest, payload: AssessmentIn) -> Status[dict[
         province_id = provinces[0]
     else:
         raise PermissionDenied(_("You are not allowed to make this change."))
-    province = get_object_or_404(access.organisations_for(request.user), pk=province_id)
+    province = access.province_for(request.user, province_id)
     wanted = [v for v in payload.appraisers.values() if v is not None]
     people = {p.pk: p for p in access.people_for(request.user).filter(pk__in=wanted)}
     appraisers: dict[int, User | None] = {}
@@ -595,7 +594,7 @@ def set_appraiser(request: HttpRequest, unit_id: int, payload: UnitPatch) -> dic
     unit = access.unit_for(request.user, unit_id)
     person = None
     if payload.appraiser_id is not None:
-        person = get_object_or_404(access.people_for(request.user), pk=payload.appraiser_id)
+        person = access.person_for(request.user, payload.appraiser_id)
     return _summary(actions.set_appraiser(unit, by=access.actor(request.user), appraiser=person))
 
 

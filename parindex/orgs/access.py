@@ -421,6 +421,7 @@ def can_review(user: AnyUser, report: Report) -> bool:
 
 REPORT_ENTRY = "reporting.report"
 ORGANISATION_ENTRY = "orgs.organisation"
+UNIT_ENTRY = "assessment.assessedunit"
 
 
 def can_read_audit_log(user: AnyUser) -> bool:
@@ -434,8 +435,9 @@ def audit_entries_for(user: AnyUser) -> QuerySet[AuditEntry]:
     organisation's, a person's, the API's) is this set filtered to its object.
 
     Coordinators read every entry of their provinces. Anyone else reads the history of what
-    they may see and that history belongs to: the reports they read (`reports_for`) and the
-    organisations of their provinces. Entries about people, plans, criteria trees and rounds
+    they may see and that history belongs to: the reports they read (`reports_for`), the
+    assessed units whose self-assessment they read (`units_for`) and the organisations of
+    their provinces. Entries about people, plans, criteria trees and rounds
     stay with the coordinators, as do the actions of other provinces."""
     who = access_for(user)
     if who.superuser:
@@ -446,6 +448,7 @@ def audit_entries_for(user: AnyUser) -> QuerySet[AuditEntry]:
         Q(province_id__in=who.coordinator_of)
         | Q(object_type=REPORT_ENTRY, object_id__in=_text_ids(reports_for(user)))
         | Q(object_type=ORGANISATION_ENTRY, object_id__in=_text_ids(organisations_for(user)))
+        | Q(object_type=UNIT_ENTRY, object_id__in=_text_ids(units_for(user)))
     )
 
 

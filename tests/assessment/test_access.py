@@ -113,3 +113,16 @@ def test_documents_follow_their_unit(
     assert access.document_for(reporter, document.pk) == document
     with pytest.raises(Http404):
         access.document_for(other_reporter, document.pk)
+
+
+def test_a_units_history_is_read_by_whoever_reads_its_self_assessment(
+    open_2020: Open2020, reporter: User, other_reporter: User, appraiser: User, leader: User
+) -> None:
+    from parindex.assessment.actions import EntryInput
+    from tests.assessment.conftest import save
+
+    save(open_2020.justice, reporter, _2_1=EntryInput(value="3"))
+    unit = fresh(open_2020.justice)
+    for person in (reporter, appraiser, leader):
+        assert [e.action for e in access.history_of(person, unit)] == ["assessment.unit.save"]
+    assert not access.history_of(other_reporter, unit).exists()
