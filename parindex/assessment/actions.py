@@ -53,14 +53,15 @@ from parindex.lib.text import clean_input, fold
 from parindex.methodology.models import Framework
 from parindex.methodology.store import spec_from_framework
 from parindex.methodology.tree import FrameworkSpec, Method, NodeSpec, Scoring, Unit
-from parindex.orgs import access
+from parindex.orgs import access, inputs
 from parindex.orgs.audit import record
 from parindex.orgs.dbstats import refresh_statistics
+from parindex.orgs.inputs import clean_text
 from parindex.orgs.models import Organisation, OrgKind, Role, RoleAssignment, User
 
 # Characters a person may write in each free-text field; longer text is refused, never cut.
-EXPLANATION_LIMIT = 5_000
-COMMENT_LIMIT = 2_000
+EXPLANATION_LIMIT = inputs.LONG_TEXT_LIMIT
+COMMENT_LIMIT = inputs.COMMENT_LIMIT
 TITLE_LIMIT = 200
 
 SCOPE_KINDS = {
@@ -85,35 +86,10 @@ def _deny() -> PermissionDenied:
 # --- checks shared by every channel ---------------------------------------------------------
 
 
-def clean_text(text: str, limit: int, *, field: str = "__all__") -> str:
-    """The text as stored (NFC, without the characters XML forbids, trimmed), or a
-    ValidationError keyed by `field` when it is longer than `limit`."""
-    cleaned = clean_input(text).strip()
-    if len(cleaned) > limit:
-        raise ValidationError(
-            {
-                field: _("At most %(limit)s characters (this has %(n)s).")
-                % {"limit": limit, "n": len(cleaned)}
-            }
-        )
-    return cleaned
-
-
 def decimal_error(value: Decimal, column: Mapping[str, int]) -> str | None:
-    """Why a DecimalField of `column`'s digits cannot hold `value`; None when it can."""
-    if not value.is_finite():
-        return _("Enter a number, such as 95,5.")
-    whole = column["max_digits"] - column["decimal_places"]
-    if value and value.adjusted() >= whole:
-        return _("The number is too large: at most %(digits)s digits before the decimal point.") % {
-            "digits": whole
-        }
-    exponent = value.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -column["decimal_places"]:
-        return _("At most %(places)s digits after the decimal point.") % {
-            "places": column["decimal_places"]
-        }
-    return None
+    """Why a DecimalField of `column`'s digits (models.VALUE, models.POINTS) cannot hold
+    `value`; None when it can."""
+    return inputs.decimal_error(value, column["max_digits"], column["decimal_places"])
 
 
 def read_number(text: Decimal | int | str | None) -> Decimal | None:
@@ -541,7 +517,7 @@ def _apply(
     input_before = _input_of(entry)
     if data.band is not KEEP:
         assert isinstance(data.band, str)
-        entry.band = clean_text(data.band, 2_000, field=f"{code}-band")
+        entry.band = clean_text(data.band, inputs.LONG_TEXT_LIMIT, field=f"{code}-band")
     numbers = {
         name: _number_field(getattr(data, name), f"{code}-{name}", errors)
         for name in ("value", "numerator", "denominator")

@@ -34,11 +34,12 @@ TEXT_LIMITS: dict[str, int] = {
     "reporting.reminder.recipients": 20_000,
     "plans.planimport.source_text": DOCUMENT_TEXT_LIMIT,
     "methodology.framework.source": LONG_TEXT_LIMIT,
+    "assessment.entry.appraisal_comment": COMMENT_LIMIT,
 }
 DEFAULT_TEXT_LIMIT = LONG_TEXT_LIMIT
 
 # Apps whose models are checked before every save.
-DOMAIN_APPS = {"orgs", "methodology", "plans", "reporting"}
+DOMAIN_APPS = {"orgs", "methodology", "plans", "reporting", "assessment"}
 
 
 def text_limit(field: models.Field[Any, Any]) -> int:

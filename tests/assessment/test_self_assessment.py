@@ -86,7 +86,7 @@ def test_a_band_label_is_matched_without_tone_marks_and_stored_as_written_in_the
         ({"_2_1": EntryInput(value="0,00001")}, "2.1-value", "after the decimal point"),
         ({"_2_1": EntryInput(value="1,5")}, "2.1-value", "whole number"),
         ({"_2_2": EntryInput(value="90")}, "2.2-value", "survey"),
-        ({"_1_1": EntryInput(explanation="x" * 5_001)}, "1.1-explanation", "5000"),
+        ({"_1_1": EntryInput(explanation="x" * 5_001)}, "1.1-explanation", "5,000"),
     ],
 )
 def test_bad_input_is_refused_naming_the_leaf_and_nothing_is_saved(

@@ -148,3 +148,19 @@ def test_another_agency_cannot_add_documents_to_a_unit(
 ) -> None:
     with pytest.raises(PermissionDenied):
         actions.add_document(fresh(open_2020.justice), by=other_reporter, number="1")
+
+
+def test_a_document_number_longer_than_its_column_is_refused_naming_the_field(
+    open_2020: Open2020, reporter: User
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        actions.add_document(fresh(open_2020.justice), by=reporter, number="1" * 65)
+    assert "number" in refused.value.message_dict
+    assert not Document.objects.exists()
+
+
+def test_the_last_guard_checks_assessment_rows_before_the_database(open_2020: Open2020) -> None:
+    document = Document(unit=open_2020.justice, number="1" * 65)
+    with pytest.raises(ValidationError) as refused:
+        document.save()
+    assert "number" in refused.value.message_dict
