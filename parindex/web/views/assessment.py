@@ -72,6 +72,13 @@ ACTION_LABELS = {
     "assessment.document.file": gettext_lazy("Evidence file stored"),
     "assessment.document.remove": gettext_lazy("Evidence document removed"),
 }
+# "Open" is already the verb of many buttons; the state of an assessment reads better as a phrase.
+ASSESSMENT_LABELS: dict[str, Any] = {
+    AssessmentStatus.OPEN: gettext_lazy("Under way"),
+    AssessmentStatus.CLOSED: gettext_lazy("Appraisal closed"),
+    AssessmentStatus.PUBLISHED: gettext_lazy("Results published"),
+}
+STATE_LABELS: dict[str, Any] = {**dict(UnitStatus.choices), **ASSESSMENT_LABELS}
 FIELDS = ("band", "value", "numerator", "denominator", "explanation")
 
 
@@ -111,6 +118,14 @@ def _error_map(error: ValidationError, default: str = "all") -> dict[str, str]:
 def _fail(request: HttpRequest, error: ValidationError) -> None:
     for message in _messages_of(error):
         messages.error(request, message)
+
+
+def _change(name: str, value: Any) -> Any:
+    if value is None or value == "":
+        return "—"
+    if name == "status" and value in STATE_LABELS:
+        return str(STATE_LABELS[value])
+    return value
 
 
 def _history(object_type: str, pk: int) -> list[dict[str, Any]]:
@@ -178,6 +193,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             "to_appraise": list(to_appraise),
             "can_open": can_open,
             "badges": STATUS_BADGES,
+            "states": ASSESSMENT_LABELS,
             "nav_active": "assessments",
         },
     )
@@ -302,6 +318,7 @@ def _render_assessment(
             "survey_text": survey_text,
             "survey_error": survey_error,
             "badges": STATUS_BADGES,
+            "states": ASSESSMENT_LABELS,
             "history": _history("assessment.assessment", assessment.pk) if manage else [],
             "nav_active": "assessments",
         },
