@@ -82,6 +82,21 @@ STATE_LABELS: dict[str, Any] = {**dict(UnitStatus.choices), **ASSESSMENT_LABELS}
 FIELDS = ("band", "value", "numerator", "denominator", "explanation")
 
 
+# The two exports a screen links to, in the order offered (the spreadsheet first).
+EXPORT_FORMATS = ("xlsx", "docx")
+
+
+def export_formats(name: str) -> list[str]:
+    """The formats of export `name` the screens link to; none while it is not installed."""
+    from parindex.exports.registry import ExportError, get
+
+    try:
+        exporter = get(name)
+    except ExportError:
+        return []
+    return [f for f in EXPORT_FORMATS if f in exporter.formats]
+
+
 def _lang() -> str:
     from django.utils import translation
 
@@ -632,6 +647,7 @@ def _unit_context(unit: AssessedUnit, user: Any) -> dict[str, Any]:
         "can_self_assess": access.can_self_assess(user, unit),
         "can_read_results": access.can_read_results(user, assessment),
         "total": total,
+        "unit_exports": export_formats("assessment-unit"),
         "history": _history("assessment.assessedunit", unit.pk),
         "nav_active": "assessments",
     }
@@ -955,6 +971,7 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
                 for code in assessment.framework.nodes.values_list("code", flat=True)
             },
             "previous": reading.previous_assessment(assessment),
+            "ranking_exports": export_formats("assessment-ranking"),
             "badges": STATUS_BADGES,
             "statuses": dict(UnitStatus.choices),
             "nav_active": "assessments",
