@@ -25,10 +25,11 @@ from parindex.assessment.models import (
 from parindex.methodology.models import Framework
 from parindex.orgs.models import AuditEntry, User
 from tests.assessment.conftest import Open2020, complete, fresh, open_2020, save, tree
+from tests.assessment.test_proposals import reported
 from tests.conftest import LaoCai
 from tests.web.pages import alerts, field_errors, page, parse, vi
 
-__all__ = ["open_2020", "tree"]  # fixtures used by name below
+__all__ = ["open_2020", "reported", "tree"]  # fixtures used by name below
 
 ClientFor = Callable[[User], Client]
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -202,6 +203,24 @@ def test_the_points_of_a_value_appear_as_it_is_typed_without_saving(
     assert parse(wrong.content).select(cls="text-red")
     assert fresh(unit).self_total == 0
     assert client.get(reverse("unit_leaf_points", args=[unit.pk, "9.9"])).status_code == 404
+
+
+def test_a_reported_value_is_proposed_with_its_source_and_taken_with_one_button(
+    client_for: ClientFor, reported: AssessedUnit, head: User
+) -> None:
+    client = client_for(head)
+    doc = page(client.get(unit_url(reported)))
+    proposal = doc.one(**{"data-proposal": "1.3"})
+    assert "91 / 100" in proposal.text
+    assert "từ Báo cáo quý IV" in proposal.text
+    response = client.post(
+        unit_url(reported), {**form(reported, **{"1.3-explanation": ""}), "take": "1.3"}
+    )
+    assert response.status_code == 302
+    taken = entry(reported, "1.3")
+    assert (taken.numerator, taken.denominator, taken.self_points) == (91, 100, Decimal("1.82"))
+    link = page(client.get(unit_url(reported))).one("a", **{"data-source-report": ""})
+    assert link.attrs["href"] == reverse("report_detail", args=[taken.source_report_id])
 
 
 def test_a_refused_save_shows_each_error_beside_its_field_and_saves_nothing(
