@@ -218,7 +218,11 @@ def test_a_reported_value_is_proposed_with_its_source_and_taken_with_one_button(
     )
     assert response.status_code == 302
     taken = entry(reported, "1.3")
-    assert (taken.numerator, taken.denominator, taken.self_points) == (Decimal(91), Decimal(100), Decimal("1.82"))
+    assert (taken.numerator, taken.denominator, taken.self_points) == (
+        Decimal(91),
+        Decimal(100),
+        Decimal("1.82"),
+    )
     link = page(client.get(unit_url(reported))).one("a", **{"data-source-report": ""})
     assert link.attrs["href"] == reverse("report_detail", args=[taken.source_report_id])
 
