@@ -557,14 +557,23 @@ def _input_of(entry: Entry) -> tuple[str, Decimal | None, Decimal | None, Decima
     return (entry.band, entry.value, entry.numerator, entry.denominator)
 
 
+def _plain(value: Decimal | None) -> str | None:
+    """A value as people read it, the same stored ("95.5000") or typed ("95,5"): 95.5."""
+    if value is None:
+        return None
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _describe(entry: Entry) -> str:
-    """One line for the history: input · explanation."""
+    """One line for the history: input · explanation. Compared before and after a save, so a
+    value typed again as it is stored is no change."""
     if entry.band:
         shown = entry.band
     elif entry.numerator is not None:
-        shown = f"{_text(entry.numerator)}/{_text(entry.denominator)}"
+        shown = f"{_plain(entry.numerator)}/{_plain(entry.denominator)}"
     else:
-        shown = _text(entry.value) or "—"
+        shown = _plain(entry.value) or "—"
     parts = [shown]
     if entry.explanation:
         parts.append(entry.explanation[:120])

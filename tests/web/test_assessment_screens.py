@@ -190,6 +190,32 @@ def test_a_reporter_saves_values_and_the_scores_update_per_leaf_domain_and_total
     assert doc.one(**{"data-total": "self"}).text == "5,00"
 
 
+def test_a_saved_rate_is_typed_back_the_vietnamese_way_and_an_unchanged_save_records_nothing(
+    client_for: ClientFor, open_2020: Open2020, reporter: User
+) -> None:
+    unit = open_2020.justice
+    client = client_for(reporter)
+    client.post(unit_url(unit), form(unit, **{"1.3-value": "95,5", "2.1-value": "1234"}))
+    doc = page(client.get(unit_url(unit)))
+    typed = {
+        name: doc.one("input", name=name).attrs["value"] for name in ("1.3-value", "2.1-value")
+    }
+    assert typed == {"1.3-value": "95,5", "2.1-value": "1234"}
+    client.post(unit_url(unit), form(unit, **typed))
+    assert AuditEntry.objects.filter(action="assessment.unit.save").count() == 1
+
+
+def test_saving_a_value_again_as_it_is_stored_is_no_change_in_the_history(
+    open_2020: Open2020, reporter: User
+) -> None:
+    unit = save(
+        open_2020.justice, reporter, _1_2=actions.EntryInput(numerator="80", denominator="100")
+    )
+    again = save(unit, reporter, _1_2=actions.EntryInput(numerator="80,0", denominator="100"))
+    assert again.version == unit.version + 1
+    assert AuditEntry.objects.filter(action="assessment.unit.save").count() == 1
+
+
 def test_the_points_of_a_value_appear_as_it_is_typed_without_saving(
     client_for: ClientFor, open_2020: Open2020, reporter: User
 ) -> None:

@@ -37,7 +37,6 @@ from parindex.assessment.models import (
     UnitStatus,
 )
 from parindex.assessment.proposals import Proposal, proposals_for
-from parindex.lib.numbers import format_decimal
 from parindex.lib.text import nfc
 from parindex.methodology.models import Framework
 from parindex.methodology.store import spec_from_framework
@@ -46,6 +45,7 @@ from parindex.orgs import access
 from parindex.orgs.models import AuditEntry, Role, RoleAssignment, User
 from parindex.reporting.downloads import evidence_response
 from parindex.scoring.engine import compile_tree, score_leaf
+from parindex.web.reporting_forms import number_input
 from parindex.web.views.common import current_province
 
 STATUS_BADGES: dict[str, str] = {
@@ -104,7 +104,8 @@ def _lang() -> str:
 
 
 def _number_text(value: Decimal | None) -> str:
-    return "" if value is None else format_decimal(value, places=None, lang=_lang())
+    """A stored number as typed back into a field (no thousands separators)."""
+    return number_input(value, _lang())
 
 
 def _unit(request: HttpRequest, pk: int) -> AssessedUnit:
