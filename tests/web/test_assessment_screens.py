@@ -63,10 +63,16 @@ def submitted(units: Open2020, head: User) -> AssessedUnit:
 
 
 def test_the_navigation_leads_to_the_assessments_and_each_person_sees_their_part(
-    client_for: ClientFor, open_2020: Open2020, reporter: User, appraiser: User, coordinator: User
+    client_for: ClientFor,
+    open_2020: Open2020,
+    reporter: User,
+    appraiser: User,
+    coordinator: User,
+    citizen: User,
 ) -> None:
     doc = page(client_for(reporter).get("/"))
     assert doc.one("a", **{"data-nav": "assessments"}).attrs["href"] == "/assessments/"
+    assert not page(client_for(citizen).get("/")).select("a", **{"data-nav": "assessments"})
     mine = page(client_for(reporter).get("/assessments/"))
     assert [tr.attrs["data-unit"] for tr in mine.select("tr") if "data-unit" in tr.attrs] == [
         str(open_2020.justice.pk)
