@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -144,10 +145,18 @@ def _change(name: str, value: Any) -> Any:
     return value
 
 
-def _history(object_type: str, pk: int) -> list[dict[str, Any]]:
-    entries = AuditEntry.objects.filter(object_type=object_type, object_id=str(pk)).order_by(
-        "-at", "-id"
-    )[:200]
+def history_of(user: Any, obj: AssessedUnit | Assessment) -> QuerySet[AuditEntry]:
+    """The object's history, newest first. The one place these screens read the audit trail:
+    callers got `obj` through `orgs.access` (whoever reads a unit's self-assessment reads its
+    history, as `access.history_of` says once it covers assessed units)."""
+    del user  # the object was already checked; kept so the rule can move to orgs.access
+    return AuditEntry.objects.filter(
+        object_type=obj._meta.label_lower, object_id=str(obj.pk)
+    ).order_by("-at", "-id")
+
+
+def _history(user: Any, obj: AssessedUnit | Assessment) -> list[dict[str, Any]]:
+    entries = history_of(user, obj)[:200]
     return [
         {
             "entry": e,
@@ -165,14 +174,10 @@ def _history(object_type: str, pk: int) -> list[dict[str, Any]]:
     ]
 
 
-def _last_changes(unit: AssessedUnit) -> dict[str, AuditEntry]:
+def _last_changes(user: Any, unit: AssessedUnit) -> dict[str, AuditEntry]:
     """Per leaf code, the latest audit entry that changed its input (who entered it, when)."""
     found: dict[str, AuditEntry] = {}
-    entries = AuditEntry.objects.filter(
-        object_type="assessment.assessedunit",
-        object_id=str(unit.pk),
-        action="assessment.unit.save",
-    ).order_by("-at", "-id")
+    entries = history_of(user, unit).filter(action="assessment.unit.save")
     for entry in entries:
         for code in entry.changes:
             found.setdefault(code, entry)
@@ -335,7 +340,7 @@ def _render_assessment(
             "survey_error": survey_error,
             "badges": STATUS_BADGES,
             "states": ASSESSMENT_LABELS,
-            "history": _history("assessment.assessment", assessment.pk) if manage else [],
+            "history": _history(user, assessment) if manage else [],
             "nav_active": "assessments",
         },
     )
@@ -555,6 +560,7 @@ def _entry_typed(entry: Entry) -> dict[str, str]:
 
 
 def unit_rows(
+    user: Any,
     unit: AssessedUnit,
     *,
     editable: bool,
@@ -566,7 +572,7 @@ def unit_rows(
     errors = errors or {}
     traces = unit.scores.get("traces", {}) if isinstance(unit.scores, dict) else {}
     proposals = proposals_for(unit) if editable else {}
-    changed = _last_changes(unit)
+    changed = _last_changes(user, unit)
     rows: list[Row] = []
     for item in reading.unit_tree(unit):
         node = item.node
@@ -649,7 +655,7 @@ def _unit_context(unit: AssessedUnit, user: Any) -> dict[str, Any]:
         "can_read_results": access.can_read_results(user, assessment),
         "total": total,
         "unit_exports": export_formats("assessment-unit"),
-        "history": _history("assessment.assessedunit", unit.pk),
+        "history": _history(user, unit),
         "nav_active": "assessments",
     }
 
@@ -669,7 +675,9 @@ def _render_unit(
 ) -> HttpResponse:
     user = request.user
     editable = access.can_self_assess(user, unit)
-    rows = unit_rows(unit, editable=editable, typed=typed, errors=errors, stale=stale is not None)
+    rows = unit_rows(
+        user, unit, editable=editable, typed=typed, errors=errors, stale=stale is not None
+    )
     documents = list(unit.documents.order_by("uploaded_at", "pk"))
     context = _unit_context(unit, user)
     context.update(
@@ -871,7 +879,7 @@ def _render_appraisal(
     typed: dict[str, dict[str, str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    rows = unit_rows(unit, editable=False)
+    rows = unit_rows(request.user, unit, editable=False)
     for row in rows:
         row.appraise_error = (errors or {}).get(row.code, "")
         if typed and row.code in typed:
