@@ -72,6 +72,8 @@ def test_self_assess_submit_appraise_return_answer_close_and_rank(
 
     # The head enters the values; the points of a rate appear as the counts are typed.
     sign_in_as(page, live_server, login, head, own)
+    # Nothing is wider than the screen: every field can be reached without scrolling sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.select_option("#f-1-1-band", "Ban hành kịp thời")
     page.fill("#f-1-2-numerator", "95")
     page.fill("#f-1-2-denominator", "100")
@@ -90,6 +92,7 @@ def test_self_assess_submit_appraise_return_answer_close_and_rank(
 
     # The appraiser accepts 1.1 and asks for more evidence on 2.1.
     sign_in_as(page, live_server, login, appraiser, appraisal)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     accept = page.locator('form[data-appraise-form="1.1"]')
     accept.locator("input[value=accept]").check()
     click_and_wait(page, 'button[data-appraise="1.1"]')
