@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from parindex.assessment import actions
 from parindex.assessment.models import (
@@ -516,3 +517,27 @@ def test_the_ranking_and_a_units_scores_link_to_their_exports_once_installed(
     ]
     docx = page(client.get(unit)).one("a", **{"data-export": "docx"})
     assert docx.attrs["href"] == f"/exports/assessment-unit.docx?unit={open_2020.justice.pk}"
+
+
+def test_the_self_assessment_page_costs_the_same_queries_however_much_evidence_it_cites(
+    client_for: ClientFor,
+    open_2020: Open2020,
+    reporter: User,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    unit = open_2020.justice
+    client = client_for(reporter)
+    actions.add_document(fresh(unit), by=reporter, number="1/KH", codes=["1.1"])
+    client.get(unit_url(unit))  # the session and caches warm up
+    with CaptureQueriesContext(connection) as one:
+        page(client.get(unit_url(unit)))
+    for n in range(2, 7):
+        actions.add_document(
+            fresh(unit), by=reporter, number=f"{n}/KH", codes=["1.1", "1.2", "2.1"]
+        )
+    save(unit, reporter, _2_1=actions.EntryInput(value="3"), _1_3=actions.EntryInput(value="90"))
+    with django_assert_num_queries(len(one.captured_queries)):
+        page(client.get(unit_url(unit)))
