@@ -745,11 +745,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     by = access.actor(request.user)
     entries, typed = _read_entries(request, unit)
-    version = (
-        int(request.POST.get("version", "0") or 0)
-        if request.POST.get("version", "").isdigit()
-        else 0
-    )
+    sent = request.POST.get("version", "")
+    version = int(sent) if sent.isdigit() else 0  # no version: stale, refused as such
     try:
         saved, errors = actions.save_entries(unit, by=by, version=version, entries=entries)
     except actions.StaleUnit as stale:
