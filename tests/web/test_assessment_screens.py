@@ -541,3 +541,18 @@ def test_the_self_assessment_page_costs_the_same_queries_however_much_evidence_i
     save(unit, reporter, _2_1=actions.EntryInput(value="3"), _1_3=actions.EntryInput(value="90"))
     with django_assert_num_queries(len(one.captured_queries)):
         page(client.get(unit_url(unit)))
+
+
+@pytest.mark.parametrize(
+    "name", ["assessment_detail", "assessment_results", "unit_appraisal", "assessment_list"]
+)
+def test_pages_that_only_show_refuse_a_post(
+    client_for: ClientFor, open_2020: Open2020, coordinator: User, name: str
+) -> None:
+    args = {
+        "assessment_detail": [open_2020.assessment.pk],
+        "assessment_results": [open_2020.assessment.pk],
+        "unit_appraisal": [open_2020.justice.pk],
+        "assessment_list": [],
+    }[name]
+    assert client_for(coordinator).post(reverse(name, args=args)).status_code == 405

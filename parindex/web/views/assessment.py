@@ -188,6 +188,7 @@ def _last_changes(user: Any, unit: AssessedUnit) -> dict[str, AuditEntry]:
 
 
 @login_required
+@require_GET
 def assessment_list(request: HttpRequest) -> HttpResponse:
     """Every assessment the person sees; coordinators open new ones here."""
     assessments = access.assessments_for(request.user).select_related("framework", "province")
@@ -347,6 +348,7 @@ def _render_assessment(
 
 
 @login_required
+@require_GET
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_assessment(request, access.assessment_for(request.user, pk))
 
@@ -896,6 +898,7 @@ def _render_appraisal(
 
 
 @login_required
+@require_GET
 def unit_appraisal(request: HttpRequest, pk: int) -> HttpResponse:
     """Self and appraised scores side by side; the appraiser decides per sub-criterion."""
     unit = _unit(request, pk)
@@ -954,6 +957,7 @@ def unit_finish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
     """Totals, domains, classes, ranks, points lost and the change on last year."""
     assessment = access.assessment_for(request.user, pk)
