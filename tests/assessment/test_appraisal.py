@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from parindex.assessment import actions
@@ -231,6 +233,34 @@ def test_survey_results_are_entered_by_home_affairs_and_rescore_the_unit(
     surveyed = entry(unit, "2.2")
     assert surveyed.source == "Khảo sát SIPAS 2020"
     assert unit.scores["missing"] == []
+
+
+def test_entering_survey_results_rewrites_only_the_entries_it_changes(
+    open_2020: Open2020, coordinator: User, reporter: User
+) -> None:
+    complete(open_2020.justice, reporter)
+    survey = entry(fresh(open_2020.justice), "2.2")
+    with CaptureQueriesContext(connection) as queries:
+        actions.enter_survey_results(
+            open_2020.assessment,
+            by=coordinator,
+            results=[
+                actions.SurveyResult(
+                    organisation_id=open_2020.justice.organisation_id,
+                    code="2.2",
+                    value=D(90),
+                )
+            ],
+        )
+    updates = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('UPDATE "assessment_entry"')
+    ]
+    assert len(updates) == 1
+    # One row: the survey leaf (its "WHEN" once per column written), not the unit's five others.
+    assert updates[0].count("WHEN") == 7
+    assert str(survey.pk) in updates[0]
 
 
 def test_survey_results_are_all_or_nothing_and_only_for_survey_leaves(
