@@ -32,6 +32,7 @@ from parindex.plans.models import Comparator, Plan, Quantity, QuantityUnit
 from parindex.reporting import actions as reporting_actions
 from parindex.reporting import progress
 from parindex.reporting.models import Item, PeriodKind, Report, Round, TargetStatus, Value
+from parindex.web import demo_assessment
 
 DEMO_PASSWORD = "LaoCai-2020-demo"
 DEMO_PROVINCE = "lao-cai-1991"
@@ -115,6 +116,7 @@ def load_demo() -> list[DemoPerson]:
     )
     plan = _load_plan(provinces[DEMO_PROVINCE])
     _load_rounds(plan)
+    _load_assessments(provinces[DEMO_PROVINCE])
     return list(PEOPLE)
 
 
@@ -818,6 +820,19 @@ def _live(
     if fate.accepted_on is not None:
         reporting_actions.accept_pending(report, by=reviewer, at=_at(fate.accepted_on, index))
         reporting_actions.finish_review(report, by=reviewer, at=_at(fate.accepted_on, index + 1))
+
+
+def _load_assessments(province: Organisation) -> None:
+    users = {u.username: u for u in User.objects.filter(username__in=[p.username for p in PEOPLE])}
+    demo_assessment.load_assessments(
+        province,
+        demo_assessment.People(
+            coordinator=users["noivu"],
+            appraiser=users["thamdinh"],
+            savers={p.agency: users[p.username] for p in PEOPLE if p.role == Role.REPORTER},
+            heads={p.agency: users[p.username] for p in PEOPLE if p.role == Role.HEAD},
+        ),
+    )
 
 
 def _review(
