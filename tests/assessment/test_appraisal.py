@@ -6,9 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.core.exceptions import PermissionDenied, ValidationError
 
 from parindex.assessment import actions
 from parindex.assessment.actions import EntryInput
