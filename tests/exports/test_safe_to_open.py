@@ -11,6 +11,7 @@ backup) would be, because an export must cope with whatever the database holds.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,10 +22,12 @@ import pytest
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from parindex.assessment import actions as assessment_actions
 from parindex.exports import cells, registry
 from parindex.exports.registry import Exporter, Sheet, render
 from parindex.lib.text import xml_safe
 from parindex.methodology.formats.xlsx import export_xlsx, parse_xlsx
+from parindex.methodology.models import Node
 from parindex.methodology.tree import FrameworkSpec, NodeSpec
 from parindex.methodology.validation import normalise
 from parindex.orgs import actions as org_actions
@@ -32,6 +35,7 @@ from parindex.orgs.access import AnyUser
 from parindex.orgs.models import Organisation, OrgKind, User
 from parindex.reporting import actions as reporting_actions
 from parindex.reporting.models import Item, Report
+from tests.assessment.conftest import import_tree, small_tree
 from tests.conftest import LaoCai
 from tests.exports.conftest import FilledRound, fill
 from tests.exports.reading import docx, sheets, text
@@ -110,6 +114,8 @@ def _plant(
             _store_raw(Item, joint.pk, description=hostile)
         joint.refresh_from_db()
         return Planted({"round": str(filled_round.round.pk)}, [joint.description])
+    if exporter in ("assessment-unit", "assessment-ranking"):
+        return _plant_assessment(exporter, hostile, lao_cai, coordinator)
     assert exporter == "agency-report", f"no hostile data for the exporter {exporter!r}"
     city = filled_round.city
     fill(
@@ -127,6 +133,45 @@ def _plant(
     return Planted({"report": str(city.pk)}, [city.narrative, joint.description])
 
 
+def _plant_assessment(exporter: str, hostile: str, lao_cai: LaoCai, coordinator: User) -> Planted:
+    """A sub-criterion named in hostile text (a unit's scores), or a department so named (the
+    ranking), in a 2020 assessment of the departments."""
+    raw = hostile == CONTROL
+    spec = small_tree()
+    if exporter == "assessment-unit":
+        spec.nodes = [
+            dataclasses.replace(n, name=hostile) if n.code == "1.1" else n for n in spec.nodes
+        ]
+    else:
+        org = org_actions.create_organisation(
+            by=coordinator,
+            province=lao_cai.province,
+            kind=OrgKind.DEPARTMENT,
+            name=hostile,
+            code="hostile",
+        )
+    framework = import_tree(lao_cai.province, spec)
+    assessment = assessment_actions.open_assessment(
+        lao_cai.province,
+        by=coordinator,
+        framework=framework,
+        year=2020,
+        scope="departments",
+        deadline=date(2021, 1, 15),
+    )
+    if exporter == "assessment-unit":
+        node = Node.objects.get(framework=framework, code="1.1")
+        if raw:
+            _store_raw(Node, node.pk, name=hostile)
+        node.refresh_from_db()
+        unit = assessment.units.get(organisation=lao_cai.justice)
+        return Planted({"unit": str(unit.pk)}, [node.name])
+    if raw:
+        _store_raw(Organisation, org.pk, name=hostile)
+    org.refresh_from_db()
+    return Planted({"assessment": str(assessment.pk)}, [org.name])
+
+
 def _words(value: str) -> str:
     return " ".join(value.split())
 
@@ -142,6 +187,8 @@ def test_every_exporter_is_fed_hostile_text_here() -> None:
         "people",
         "round-consolidated",
         "agency-report",
+        "assessment-unit",
+        "assessment-ranking",
     }
 
 
