@@ -6,7 +6,7 @@ dates on which things happened (`at=`), so the audit trail reads like the work i
 - the **districts** (9 district-level units): every unit submitted, was appraised (some scores
   lowered, with the appraiser's reason), the appraisal closed and the results published, so
   every screen and export shows a ranking, units' own people included;
-- the **departments** (21 units), partly appraised as Home Affairs sees it in February 2021:
+- the **departments** (20 units), partly appraised as Home Affairs sees it in February 2021:
   Sở Tư pháp was asked for more evidence on one item and answered (waiting for the appraiser
   again), Sở Thông tin và Truyền thông and a few others submitted and wait, most are appraised,
   Văn phòng UBND tỉnh and Sở Ngoại vụ are still drafts (partly filled).
@@ -123,7 +123,7 @@ def _rate(numerator: int, denominator: int) -> actions.EntryInput:
 
 
 def _abbreviation(organisation: Organisation) -> str:
-    words = [w for w in organisation.code.split("-") if w not in ("va", "so")]
+    words = [w for w in organisation.code.split("-") if w != "va"]  # so-tu-phap → STP
     return "".join(w[0] for w in words).upper()[:6] or "DV"
 
 
