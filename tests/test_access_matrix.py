@@ -384,6 +384,72 @@ WEB: dict[str, Route] = {
     "reports/evidence/<int:pk>/remove/": W(
         lambda x: f"/reports/evidence/{x.evidence.pk}/remove/", POST_ONLY, writers=()
     ),
+    # Assessments: listed to whoever they concern; Sở Tư pháp's unit (a draft) is its people's,
+    # Home Affairs', the leaders' and its appraiser's; the ranking is Home Affairs' and the
+    # leaders' until it is published.
+    "assessments/": R(w("assessments/"), answers(200)),
+    "assessments/new/": W(w("assessments/new/"), {**MANAGE, "citizen": 403}, writers=CREATORS),
+    "assessments/<int:pk>/": R(lambda x: f"/assessments/{x.extra['assessment'].pk}/", JUSTICE_DATA),
+    "assessments/<int:pk>/edit/": W(
+        lambda x: f"/assessments/{x.extra['assessment'].pk}/edit/",
+        POST_ONLY,
+        payload=lambda x: {"title": "Đổi tên"},
+    ),
+    "assessments/<int:pk>/survey/": W(
+        lambda x: f"/assessments/{x.extra['assessment'].pk}/survey/", POST_ONLY
+    ),
+    "assessments/<int:pk>/close/": W(
+        lambda x: f"/assessments/{x.extra['assessment'].pk}/close/", POST_ONLY
+    ),
+    "assessments/<int:pk>/publish/": W(
+        lambda x: f"/assessments/{x.extra['assessment'].pk}/publish/", POST_ONLY
+    ),
+    "assessments/<int:pk>/results/": R(
+        lambda x: f"/assessments/{x.extra['assessment'].pk}/results/",
+        answers(403, district_head=404, citizen=404, outsider=404, coordinator=200, leader=200),
+    ),
+    "assessments/units/<int:pk>/": W(
+        lambda x: f"/assessments/units/{x.extra['unit'].pk}/",
+        JUSTICE_DATA,
+        writers=OWN_UNIT,
+        payload=lambda x: {"version": str(x.extra["unit"].version)},
+    ),
+    "assessments/units/<int:pk>/points/<str:code>/": R(
+        lambda x: f"/assessments/units/{x.extra['unit'].pk}/points/{x.extra['leaf']}/",
+        JUSTICE_DATA,
+    ),
+    "assessments/units/<int:pk>/documents/": W(
+        lambda x: f"/assessments/units/{x.extra['unit'].pk}/documents/",
+        POST_ONLY,
+        writers=OWN_UNIT,
+        payload=lambda x: {"number": "15/QĐ-STP"},
+    ),
+    "assessments/units/<int:pk>/answer/<str:code>/": W(
+        lambda x: f"/assessments/units/{x.extra['unit'].pk}/answer/{x.extra['leaf']}/",
+        POST_ONLY,
+        writers=OWN_UNIT,
+        payload=lambda x: {"answer": "Đã bổ sung"},
+    ),
+    "assessments/units/<int:pk>/appraiser/": W(
+        lambda x: f"/assessments/units/{x.extra['unit'].pk}/appraiser/", POST_ONLY
+    ),
+    "assessments/units/<int:pk>/appraisal/": R(
+        lambda x: f"/assessments/units/{x.extra['unit'].pk}/appraisal/", JUSTICE_DATA
+    ),
+    "assessments/units/<int:pk>/appraise/<str:code>/": W(
+        lambda x: f"/assessments/units/{x.extra['unit'].pk}/appraise/{x.extra['leaf']}/",
+        POST_ONLY,
+        writers=REVIEWERS,
+        payload=lambda x: {"decision": "accept"},
+    ),
+    "assessments/units/<int:pk>/finish/": W(
+        lambda x: f"/assessments/units/{x.extra['unit'].pk}/finish/",
+        POST_ONLY,
+        writers=REVIEWERS,
+    ),
+    "assessments/documents/<int:pk>/": R(
+        lambda x: f"/assessments/documents/{x.extra['document'].pk}/", JUSTICE_DATA
+    ),
     # The log of each coordinator's own province (the outsider's is Yên Bái's).
     "audit/": R(w("audit/"), answers(403, coordinator=200, outsider=200)),
     "exports/<slug:name>.<str:fmt>": R(w("exports/people.csv"), answers(200)),
@@ -645,6 +711,16 @@ EXPORTS: dict[str, dict[str, str]] = {
         **dict.fromkeys(ROLES, "refused"),
         **dict.fromkeys(("coordinator", "leader", "appraiser"), "data"),
     },
+    # Sở Tư pháp's assessed unit: whoever reads it (the ranking, before publication, is Home
+    # Affairs' and the leaders').
+    "assessment-unit": {
+        **dict.fromkeys(ROLES, "refused"),
+        **dict.fromkeys(("coordinator", "leader", "appraiser", "reporter", "head"), "data"),
+    },
+    "assessment-ranking": {
+        **dict.fromkeys(ROLES, "refused"),
+        **dict.fromkeys(("coordinator", "leader"), "data"),
+    },
     # Sở Tư pháp's report: whoever reads it.
     "agency-report": {
         **dict.fromkeys(ROLES, "refused"),
@@ -779,6 +855,8 @@ def export_params(world: World, name: str) -> dict[str, str]:
     return {
         "round-consolidated": {"round": str(world.round.pk)},
         "agency-report": {"report": str(world.submitted.pk)},
+        "assessment-unit": {"unit": str(world.extra["unit"].pk)},
+        "assessment-ranking": {"assessment": str(world.extra["assessment"].pk)},
     }.get(name, {})
 
 
