@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "parindex.methodology",
     "parindex.plans",
     "parindex.reporting",
+    "parindex.benchmark",
     "parindex.exports",
     "parindex.scoring",
     "parindex.api",
