@@ -13,6 +13,7 @@ from parindex.api.orgs import router as orgs_router
 from parindex.api.people import router as people_router
 from parindex.api.plans import router as plans_router
 from parindex.api.reporting import router as reporting_router
+from parindex.api.results import router as results_router
 from parindex.reporting.actions import Conflict
 
 api = NinjaAPI(
@@ -28,6 +29,7 @@ api.add_router("/criteria", criteria_router)
 api.add_router("/plans", plans_router)
 api.add_router("/exports", exports_router)
 api.add_router("/reporting", reporting_router)
+api.add_router("/results", results_router)
 
 
 @api.exception_handler(PermissionDenied)

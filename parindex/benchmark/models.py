@@ -10,8 +10,8 @@ is matched against. The two meet by name and validity (see `provinces.for_organi
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q

@@ -327,7 +327,8 @@ def _read_row(
     extra = [c for i, c in enumerate(line.cells) if i >= width and c]
     problems: list[Problem] = []
     if extra:
-        problems.append(Problem(where, "extra_cells", {"cells": len(line.cells), "columns": width}))
+        # The cells cannot be told apart (decimal commas in a comma-separated file): say only that.
+        return [Problem(where, "extra_cells", {"cells": len(line.cells), "columns": width})]
     name = values.get("province", "")
     province = find(name) if name else None
     if not name:

@@ -14,6 +14,7 @@ from parindex.web.views import (
     people,
     plans,
     reporting,
+    results,
 )
 
 urlpatterns = [
@@ -96,6 +97,8 @@ urlpatterns = [
         reporting.report_evidence_remove,
         name="report_evidence_remove",
     ),
+    path("results/", results.results_page, name="results"),
+    path("results/import/", results.results_import, name="results_import"),
     path("audit/", audit.audit_list, name="audit_list"),
     path("exports/<slug:name>.<str:fmt>", exports.export, name="export"),
 ]
