@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook
 
 from parindex.benchmark import actions, figures
-from parindex.benchmark.models import Origin, ProvinceResult, ResultYear
+from parindex.benchmark.models import Origin, Province, ProvinceResult, ResultYear
 from parindex.orgs.models import AuditEntry, User
 
 HEADER = "Tỉnh, thành phố\tĐiểm\tXếp hạng\tĐiểm thẩm định\tSIPAS\tLãnh đạo\tKinh tế - xã hội\n"
@@ -88,7 +88,7 @@ def test_a_complete_table_is_not_partial_and_its_rank_mismatches_are_found(
     db: None, coordinator: User
 ) -> None:
     actions.load_provinces()
-    names = [p.short_name for p in actions.Province.objects.in_year(2019).order_by("code")]
+    names = [p.short_name for p in Province.objects.in_year(2019).order_by("code")]
     lines = [f"{name}\t{90 - i * Decimal('0.25')}\t{i + 1}" for i, name in enumerate(names)]
     # Two provinces tied, published with different ranks, and one published out of place.
     lines[5] = f"{names[5]}\t{90 - 4 * Decimal('0.25')}\t6"
