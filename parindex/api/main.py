@@ -19,7 +19,7 @@ from parindex.reporting.actions import Conflict
 api = NinjaAPI(
     title="parindex API",
     version="1",
-    description="Organisations, people, roles, criteria trees and plans of a province's PAR INDEX work.",
+    description="Organisations, people, roles, criteria trees, plans, reports and published national results of a province's PAR INDEX work.",
     auth=AUTH,
     urls_namespace="api",
 )

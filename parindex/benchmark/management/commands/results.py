@@ -172,7 +172,7 @@ class Command(BaseCommand):
                 self.stderr.write(describe_problem(problem))
             raise CommandError("nothing was imported", returncode=1) from None
         for problem in outcome.skipped:
-            self.stderr.write("skipped " + describe_problem(problem))
+            self.stderr.write("skipped: " + describe_problem(problem))
         self.stdout.write(
             f"{outcome.saved} provinces imported for {year}"
             + (" (partial table)" if outcome.year.partial else "")
