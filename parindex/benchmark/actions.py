@@ -21,6 +21,7 @@ from parindex.benchmark.models import (
     Source,
 )
 from parindex.benchmark.provinces import known
+from parindex.lib.text import clean
 from parindex.orgs import access, audit
 from parindex.orgs.models import SuccessionKind, User
 
@@ -216,11 +217,15 @@ def import_results(
         raise PermissionDenied
     if not 1990 <= year <= 2100:
         raise ImportRefused([table.Problem("", "year_range", {"year": year})])
+    label = clean(source)
+    if len(label) > MAX_TEXT:
+        # Longer text is refused, never cut.
+        raise ImportRefused([table.Problem("", "source_too_long", {"limit": MAX_TEXT})])
     parsed, of = parse_upload(data, filename, year=year)
     fatal = [p for p in parsed.problems if not p.where]
     if fatal or (parsed.problems and not skip_bad_rows) or not parsed.rows:
         raise ImportRefused(parsed.problems or [table.Problem("", "no_rows")])
-    label = source.strip()[:MAX_TEXT] or filename[:MAX_TEXT] or "pasted table"
+    label = label or clean(filename)[:MAX_TEXT] or "pasted table"
     with transaction.atomic():
         stamp = timezone.now()
         record = Source.objects.create(key=f"import-{year}-{stamp:%Y%m%d%H%M%S%f}", title=label)

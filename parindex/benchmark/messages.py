@@ -58,6 +58,7 @@ def describe_problem(problem: table.Problem) -> str:
             "the line has %(cells)s cells for %(columns)s columns: separate the columns with tabs or semicolons, or quote decimal commas."
         ),
         "year_range": _("%(year)s is not a year of the index."),
+        "source_too_long": _("The source is longer than %(limit)s characters."),
     }
     text = fill(texts.get(problem.code, problem.code), p)
     if problem.code == "unknown_province" and p.get("suggestions"):

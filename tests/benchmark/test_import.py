@@ -170,3 +170,15 @@ def test_a_year_for_which_nothing_is_known_is_created_by_its_import(
     year = outcome.year
     assert (year.year, year.province_count, year.partial) == (2026, 34, True)
     assert year.results.get().province.code == "lao-cai-2025"
+
+
+def test_a_source_longer_than_its_column_is_refused_not_cut(
+    shipped: list[int], coordinator: User
+) -> None:
+    before = state()
+    with pytest.raises(actions.ImportRefused) as refused:
+        actions.import_results(
+            GOOD.encode(), "2020.txt", year=2020, by=coordinator, source="x" * 256
+        )
+    assert [p.code for p in refused.value.problems] == ["source_too_long"]
+    assert state() == before
