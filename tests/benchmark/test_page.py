@@ -110,3 +110,27 @@ def test_the_page_without_any_result_says_so(
     response = client_for(coordinator).get("/results/?year=abc&province=nowhere")
     assert response.status_code == 200
     assert b"data-year" not in response.content
+
+
+def test_the_page_s_queries_do_not_grow_with_the_rows_of_the_table(
+    db: None, coordinator: User, client_for: Callable[[User], Client]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parindex.benchmark import actions
+    from parindex.benchmark.models import Province
+
+    actions.load_provinces()
+    names = [p.short_name for p in Province.objects.in_year(2019).order_by("code")]
+    client = client_for(coordinator)
+
+    def queries(rows: int) -> int:
+        text = "\n".join(f"{n}\t{80 - i / 10:.2f}\t{i + 1}" for i, n in enumerate(names[:rows]))
+        actions.import_results(text.encode(), "t.txt", year=2019, by=coordinator)
+        client.get("/results/?year=2019")  # warm the session and the province lookups
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/results/?year=2019&province=an-giang").status_code == 200
+        return len(captured)
+
+    assert queries(3) == queries(63)
