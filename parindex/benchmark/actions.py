@@ -25,7 +25,7 @@ from parindex.lib.text import clean
 from parindex.orgs import access, audit
 from parindex.orgs.models import SuccessionKind, User
 
-# Until 30 June 2025 the index ranked 63 provinces; from 1 July 2025, 34.
+# The length of the text columns a loaded or imported text goes into.
 MAX_TEXT = 255
 
 
@@ -82,7 +82,7 @@ def load_provinces(*, by: User | None = None) -> int:
         audit.record(
             by,
             "results.provinces_loaded",
-            Province.objects.order_by("pk").first() or Province(),
+            by_code[specs[0].code],
             changes={"created": created, "total": len(specs)},
         )
     return created

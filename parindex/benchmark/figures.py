@@ -110,7 +110,7 @@ def result_of(years: QuerySet[ResultYear], year: int, province: Province) -> Pro
     return result
 
 
-def money(value: Decimal | None) -> str | None:
+def decimal_text(value: Decimal | None) -> str | None:
     """A score as the API and the command line write it: two places, a point."""
     return None if value is None else f"{value:.2f}"
 
@@ -127,17 +127,17 @@ def result_json(result: ProvinceResult) -> dict[str, Any]:
     return {
         "year": year.year,
         "province": {"code": result.province.code, "name": result.province.short_name},
-        "score": money(result.score),
+        "score": decimal_text(result.score),
         "rank": result.rank,
         "of": year.province_count,
-        "parts": {name: money(value) for name, value in result.parts.items()},
-        "impact": money(result.impact),
+        "parts": {name: decimal_text(value) for name, value in result.parts.items()},
+        "impact": decimal_text(result.impact),
         "domains": [
             {
                 "domain": d.domain,
                 "label": d.label,
-                "score": money(d.score),
-                "maximum": money(d.maximum),
+                "score": decimal_text(d.score),
+                "maximum": decimal_text(d.maximum),
                 "rank": d.rank,
                 "source": source_json(d.source),
             }
@@ -159,7 +159,7 @@ def rank_json(years: QuerySet[ResultYear], year: int, score: Decimal) -> dict[st
     placing = ranks.place(score, rows, of=result_year.province_count, partial=result_year.partial)
     return {
         "year": year,
-        "score": money(score),
+        "score": decimal_text(score),
         "rank": placing.rank,
         "of": placing.of,
         "above": placing.above,
