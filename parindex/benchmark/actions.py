@@ -21,6 +21,7 @@ from parindex.benchmark.models import (
     Source,
 )
 from parindex.benchmark.provinces import known
+from parindex.lib import archives
 from parindex.lib.text import clean
 from parindex.orgs import access, audit
 from parindex.orgs.models import SuccessionKind, User
@@ -191,12 +192,17 @@ def parse_upload(data: bytes, filename: str, *, year: int) -> tuple[table.Parsed
     """Read and check a table against the provinces of `year`; nothing is written."""
     ensure_provinces()
     of = province_count(year)
-    lines, problems = table.read_lines(data, filename)
-    if problems:
-        parsed = table.ParsedTable(problems=problems)
-        return parsed, of
     provinces = [known(p) for p in Province.objects.in_year(year)]
-    return table.read_table(lines, provinces, of=of), of
+    try:
+        with archives.time_limit():
+            lines, problems = table.read_lines(data, filename)
+            if problems:
+                return table.ParsedTable(problems=problems), of
+            return table.read_table(lines, provinces, of=of), of
+    except archives.ReadTooLong:
+        seconds = f"{archives.READ_SECONDS:g}"
+        problem = table.Problem("", "read_too_long", {"name": filename, "seconds": seconds})
+        return table.ParsedTable(problems=[problem]), of
 
 
 def import_results(

@@ -44,6 +44,9 @@ def describe_problem(problem: table.Problem) -> str:
         "unreadable_file": _("%(name)s cannot be read: give an XLSX workbook, a CSV file or text."),
         "unsupported_file": _("%(name)s is not an XLSX workbook."),
         "file_too_large": _("%(name)s expands to more than %(mb)s MB: it is not a results table."),
+        "read_too_long": _(
+            "%(name)s took longer than %(seconds)s s to read: it is not a results table."
+        ),
         "no_rows": _("The table has no rows."),
         "no_province": _("no province is named."),
         "unknown_province": _("no province is called “%(name)s”."),

@@ -17,15 +17,17 @@ import csv
 import difflib
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from parindex.lib import archives
 from parindex.lib.numbers import NumberFormatError, parse_decimal
 from parindex.lib.text import clean, fold
 
 SCORE_MAX = Decimal(100)
+# A results table is a sheet of 63 rows: a workbook expanding past this is not one.
+MAX_EXPANDED = 20_000_000
 PART_COLUMNS = ("appraisal", "sipas", "leader_survey", "socio_economic_impact", "impact")
 COLUMNS = ("province", "score", "rank", *PART_COLUMNS)
 _PREFIXES = ("thanh pho ", "tinh ", "tp. ", "tp.", "tp ")
@@ -146,12 +148,11 @@ def close_names(text: str, provinces: Iterable[KnownProvince], limit: int = 3) -
 # --- reading the file ----------------------------------------------------------------------------
 
 
-def read_lines(
-    data: bytes, filename: str = "", *, open_zip: Callable[[bytes], zipfile.ZipFile] | None = None
-) -> tuple[list[Line], list[Problem]]:
-    """The table's non-empty lines. `open_zip` opens a workbook after checking its size."""
-    if data[:4] == b"PK\x03\x04":
-        return _xlsx_lines(data, filename, open_zip)
+def read_lines(data: bytes, filename: str = "") -> tuple[list[Line], list[Problem]]:
+    """The table's non-empty lines. A workbook is opened only once its archive's directory
+    shows it stays within the upload limits (`lib.archives`)."""
+    if archives.is_zip(data):
+        return _xlsx_lines(data, filename)
     for encoding in ("utf-8-sig", "utf-16"):
         try:
             text = data.decode(encoding)
@@ -186,18 +187,20 @@ def text_lines(text: str) -> list[Line]:
     return lines
 
 
-def _xlsx_lines(
-    data: bytes, filename: str, open_zip: Callable[[bytes], zipfile.ZipFile] | None
-) -> tuple[list[Line], list[Problem]]:
+def _xlsx_lines(data: bytes, filename: str) -> tuple[list[Line], list[Problem]]:
     from openpyxl import load_workbook
 
     try:
-        archive = (open_zip or open_checked)(data)
+        archive = archives.check_zip(data, max_expanded=MAX_EXPANDED)
         if "xl/workbook.xml" not in archive.namelist():
             return [], [Problem("", "unsupported_file", {"name": filename})]
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except FileTooLarge as refused:
-        return [], [Problem("", "file_too_large", {"name": filename, "mb": refused.mb})]
+    except archives.ArchiveRefused as refused:
+        return [], [
+            Problem("", "file_too_large", {"name": filename, "mb": refused.limit // 1_000_000})
+        ]
+    except archives.ReadTooLong:
+        raise
     except Exception:
         return [], [Problem("", "unreadable_file", {"name": filename})]
     try:
@@ -212,36 +215,6 @@ def _xlsx_lines(
     finally:
         workbook.close()
     return [], []
-
-
-class FileTooLarge(ValueError):
-    def __init__(self, mb: int) -> None:
-        super().__init__(f"expands to more than {mb} MB")
-        self.mb = mb
-
-
-# A results table is a sheet of 63 rows: a workbook expanding past this is not one.
-MAX_EXPANDED = 20_000_000
-MAX_RATIO = 100
-RATIO_FLOOR = 2_000_000
-MAX_MEMBERS = 500
-
-
-def open_checked(data: bytes) -> zipfile.ZipFile:
-    """The workbook's archive, once its directory (read without decompressing anything) shows
-    it expands within the limits; Python's zip reader never expands a member past the size the
-    directory declares, so the directory is a bound."""
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    members = archive.infolist()
-    expanded = sum(m.file_size for m in members)
-    ratio = expanded / max(len(data), 1)
-    if (
-        len(members) > MAX_MEMBERS
-        or expanded > MAX_EXPANDED
-        or (expanded > RATIO_FLOOR and ratio > MAX_RATIO)
-    ):
-        raise FileTooLarge(MAX_EXPANDED // 1_000_000)
-    return archive
 
 
 def _cell(value: object) -> str:

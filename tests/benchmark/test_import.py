@@ -182,3 +182,22 @@ def test_a_source_longer_than_its_column_is_refused_not_cut(
         )
     assert [p.code for p in refused.value.problems] == ["source_too_long"]
     assert state() == before
+
+
+def test_a_table_that_takes_too_long_to_read_is_refused_and_nothing_is_saved(
+    shipped: list[int], coordinator: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parindex.benchmark import table
+    from parindex.lib import archives
+
+    def slow(*args: object, **kwargs: object) -> table.ParsedTable:
+        raise archives.ReadTooLong("reading took longer than 10 s")
+
+    monkeypatch.setattr(table, "read_table", slow)
+    before = state()
+    with pytest.raises(actions.ImportRefused) as refused:
+        actions.import_results(GOOD.encode(), "2020.txt", year=2020, by=coordinator)
+    assert [(p.code, p.params["seconds"]) for p in refused.value.problems] == [
+        ("read_too_long", "10")
+    ]
+    assert state() == before
