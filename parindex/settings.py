@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "parindex.reporting",
     # Before scoring: its `assessment` command extends (and so must replace) the scoring one.
     "parindex.assessment",
+    "parindex.benchmark",
     "parindex.exports",
     "parindex.scoring",
     "parindex.api",

@@ -27,6 +27,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from parindex.assessment import actions as assessment_actions
 from parindex.assessment.models import AssessedUnit, Assessment, Document, Entry
+from parindex.benchmark.actions import load_published_results
+from parindex.benchmark.models import ProvinceResult, ResultYear
 from parindex.exports.registry import ExportError, exporters
 from parindex.methodology.models import Framework, Node
 from parindex.orgs import actions as org_actions
@@ -133,6 +135,7 @@ def world(
         by=None, province=lao_cai.province, filename=SEED.name, data=SEED_BYTES
     )
     token, _key = org_actions.create_api_token(reporter, by=reporter, name="một cửa")
+    load_published_results(by=None)
     colleague = org_actions.create_person(
         by=None,
         username="mai.stp",
@@ -181,7 +184,15 @@ def client_as(world: World, role: str) -> Client:
 
 
 # Row counts of the models whose rows the snapshot does not list below.
-SNAPSHOT_MODELS: tuple[type[Model], ...] = (AuditEntry, RoleAssignment, Node, Plan, Round, Evidence)
+SNAPSHOT_MODELS: tuple[type[Model], ...] = (
+    AuditEntry,
+    RoleAssignment,
+    Node,
+    Plan,
+    Round,
+    Evidence,
+    ResultYear,
+)
 
 
 def snapshot() -> dict[str, Any]:
@@ -198,6 +209,7 @@ def snapshot() -> dict[str, Any]:
     state["units"] = sorted(AssessedUnit.objects.values_list("pk", "status", "version"))
     state["entries"] = sorted(Entry.objects.values_list("pk", "explanation", "appraisal", "answer"))
     state["documents"] = sorted(Document.objects.values_list("pk", "name"))
+    state["results"] = sorted(ProvinceResult.objects.values_list("pk", "score", "rank"))
     return state
 
 
@@ -450,6 +462,15 @@ WEB: dict[str, Route] = {
     "assessments/documents/<int:pk>/": R(
         lambda x: f"/assessments/documents/{x.extra['document'].pk}/", JUSTICE_DATA
     ),
+    # Published national results are public to everyone signed in; any province's coordinator
+    # imports a year's official table (it is national, the same for every province).
+    "results/": R(w("results/"), answers(200)),
+    "results/import/": W(
+        w("results/import/"),
+        answers(403, coordinator=200, outsider=200),
+        writers=CREATORS,
+        payload=lambda x: {"year": "2020", "text": "Quảng Ninh\t91,04\t1\n"},
+    ),
     # The log of each coordinator's own province (the outsider's is Yên Bái's).
     "audit/": R(w("audit/"), answers(403, coordinator=200, outsider=200)),
     "exports/<slug:name>.<str:fmt>": R(w("exports/people.csv"), answers(200)),
@@ -697,6 +718,22 @@ API: dict[str, Route] = {
     ),
     "GET /api/assessment/documents/{document_id}/file": R(
         a("/api/assessment/documents/{x.extra[document].pk}/file"), API_JUSTICE_DATA
+    ),
+    # Published national results: public to everyone signed in; coordinators import.
+    "GET /api/results/years": R(a("/api/results/years"), api(200)),
+    "GET /api/results/years/{year}": R(a("/api/results/years/2019"), api(200)),
+    "GET /api/results/show": R(a("/api/results/show?year=2019&province=lao-cai"), api(200)),
+    "GET /api/results/rank": R(a("/api/results/rank?year=2020&score=88.00"), api(200)),
+    "GET /api/results/provinces": R(a("/api/results/provinces"), api(200)),
+    "GET /api/results/provinces/{code}/history": R(
+        a("/api/results/provinces/lao-cai-2025/history"), api(200)
+    ),
+    "POST /api/results/import": W(
+        a("/api/results/import"),
+        None,
+        writers=CREATORS,
+        method="multipart",
+        payload=lambda x: {"year": "2020", "text": "Quảng Ninh\t91,04\t1\n"},
     ),
 }
 

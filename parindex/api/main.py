@@ -14,12 +14,13 @@ from parindex.api.orgs import router as orgs_router
 from parindex.api.people import router as people_router
 from parindex.api.plans import router as plans_router
 from parindex.api.reporting import router as reporting_router
+from parindex.api.results import router as results_router
 from parindex.reporting.actions import Conflict
 
 api = NinjaAPI(
     title="parindex API",
     version="1",
-    description="Organisations, people, roles, criteria trees, plans, reporting, self-assessment and appraisal of a province's PAR INDEX work.",
+    description="Organisations, people, roles, criteria trees, plans, reporting, self-assessment and appraisal, and published national results of a province's PAR INDEX work.",
     auth=AUTH,
     urls_namespace="api",
 )
@@ -30,6 +31,7 @@ api.add_router("/plans", plans_router)
 api.add_router("/exports", exports_router)
 api.add_router("/reporting", reporting_router)
 api.add_router("/assessment", assessment_router)
+api.add_router("/results", results_router)
 
 
 @api.exception_handler(PermissionDenied)

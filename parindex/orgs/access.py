@@ -34,6 +34,7 @@ from parindex.orgs.models import (
 
 if TYPE_CHECKING:
     from parindex.assessment.models import AssessedUnit, Assessment, Document, Entry
+    from parindex.benchmark.models import ProvinceResult, ResultYear
     from parindex.methodology.models import Framework, Node
     from parindex.plans.models import Plan, PlanImport
     from parindex.reporting.models import Evidence, Item, Report, Round
@@ -596,3 +597,30 @@ def can_read_results(user: AnyUser, assessment: Assessment) -> bool:
             and assessment.province_id in who.provinces
         )
     )
+
+
+# --- published national results --------------------------------------------------------------
+
+
+def result_years_for(user: AnyUser) -> QuerySet[ResultYear]:
+    """Published results are public: everyone signed in reads every year."""
+    from parindex.benchmark.models import ResultYear
+
+    if not user.is_authenticated:
+        return ResultYear.objects.none()
+    return ResultYear.objects.all()
+
+
+def province_results_for(user: AnyUser) -> QuerySet[ProvinceResult]:
+    from parindex.benchmark.models import ProvinceResult
+
+    if not user.is_authenticated:
+        return ProvinceResult.objects.none()
+    return ProvinceResult.objects.all()
+
+
+def can_import_results(user: AnyUser) -> bool:
+    """A year's official table is imported by Home Affairs (any province's coordinator) or an
+    administrator; the table is national, the same for every province."""
+    access = access_for(user)
+    return access.superuser or bool(access.coordinator_of)

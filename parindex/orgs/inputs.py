@@ -39,7 +39,7 @@ TEXT_LIMITS: dict[str, int] = {
 DEFAULT_TEXT_LIMIT = LONG_TEXT_LIMIT
 
 # Apps whose models are checked before every save.
-DOMAIN_APPS = {"orgs", "methodology", "plans", "reporting", "assessment"}
+DOMAIN_APPS = {"orgs", "methodology", "plans", "reporting", "assessment", "benchmark"}
 
 
 def text_limit(field: models.Field[Any, Any]) -> int:

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 
+from parindex.benchmark.actions import load_published_results
 from parindex.lib.numbers import format_decimal
 from parindex.methodology import actions as criteria_actions
 from parindex.methodology.importing import read_tree
@@ -117,6 +118,8 @@ def load_demo() -> list[DemoPerson]:
     plan = _load_plan(provinces[DEMO_PROVINCE])
     _load_rounds(plan)
     _load_assessments(provinces[DEMO_PROVINCE])
+    # The national results of past years, for the results page and the forecast.
+    load_published_results(by=None)
     return list(PEOPLE)
 
 

@@ -15,6 +15,7 @@ from parindex.web.views import (
     people,
     plans,
     reporting,
+    results,
 )
 
 urlpatterns = [
@@ -138,6 +139,8 @@ urlpatterns = [
         assessment.unit_document_download,
         name="unit_document_download",
     ),
+    path("results/", results.results_page, name="results"),
+    path("results/import/", results.results_import, name="results_import"),
     path("audit/", audit.audit_list, name="audit_list"),
     path("exports/<slug:name>.<str:fmt>", exports.export, name="export"),
 ]
