@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from parindex.assessment import actions
 from parindex.assessment.actions import EntryInput
-from parindex.orgs.models import User
+from parindex.orgs.models import AuditEntry, User
 from tests.assessment.conftest import Open2020, complete, fresh, save
 
 SCORING_DATA = Path(__file__).resolve().parents[1] / "scoring" / "data"
@@ -50,7 +50,7 @@ def test_list_shows_each_assessment_with_its_units_and_state(open_2020: Open2020
 
 
 def test_results_as_json_rank_the_units_with_exact_points(appraised: Open2020) -> None:
-    data = json.loads(run("results", str(appraised.assessment.pk), "--json"))
+    data = json.loads(run("results", str(appraised.assessment.pk), "--json", "--all"))
     assert data["max"] == "10.00"
     assert [(u["rank"], u["name"], u["final"]) for u in data["units"]] == [
         (1, "Sở Tư pháp", "6.900000"),
@@ -64,7 +64,7 @@ def test_results_as_json_rank_the_units_with_exact_points(appraised: Open2020) -
 
 
 def test_results_as_a_table(appraised: Open2020) -> None:
-    table = run("results", str(appraised.assessment.pk)).splitlines()
+    table = run("results", str(appraised.assessment.pk), "--all").splitlines()
     assert table[0] == appraised.assessment.title
     assert table[3].split()[:4] == ["1", "Sở", "Tư", "pháp"]
 
@@ -78,7 +78,18 @@ def test_results_as_a_person_follow_the_access_rule(
         "results", str(appraised.assessment.pk), "--as", coordinator.username
     )
     with pytest.raises(CommandError, match="not found"):
-        run("results", "999999")
+        run("results", "999999", "--all")
+
+
+def test_results_name_whose_view_they_show_and_a_full_read_is_in_the_audit_log(
+    appraised: Open2020,
+) -> None:
+    with pytest.raises(CommandError, match="--as USERNAME"):
+        run("results", str(appraised.assessment.pk))
+    run("results", str(appraised.assessment.pk), "--all")
+    entry = AuditEntry.objects.get(action="exports.export.all")
+    assert entry.object_id == "assessment-results"
+    assert entry.channel == "cli"
 
 
 def test_the_engines_score_subcommand_is_still_there(db: None) -> None:

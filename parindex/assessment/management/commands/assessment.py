@@ -2,14 +2,14 @@
 
     parindex assessment score --tree TREE --inputs INPUTS.json [--json]   # no database needed
     parindex assessment list [--province CODE] [--year YEAR]
-    parindex assessment results ID [--json] [--as USERNAME]
+    parindex assessment results ID [--json] (--as USERNAME | --all)
     parindex assessment survey ID RESULTS.csv --as USERNAME
 
 `score` is the scoring engine's command (parindex/scoring/management/commands/assessment.py);
 this command extends it with the assessments stored in the database, and takes its place
-because the assessment app comes before the scoring app in INSTALLED_APPS. Without `--as`,
-`results` runs with the system's full access (whoever runs commands on the server can read the
-database anyway); with `--as USERNAME` it shows what that person may see and refuses the rest.
+because the assessment app comes before the scoring app in INSTALLED_APPS. `results` names its
+reader as the exports do: `--as USERNAME` shows what that person may see and refuses the rest;
+`--all` reads everything, as the server's operator, and records it in the audit log.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from django.core.management.base import CommandError
 from parindex.assessment import results as pure
 from parindex.assessment.actions import SurveyResult, enter_survey_results, read_number
 from parindex.assessment.reading import results_of
+from parindex.exports.actions import record_full_export
+from parindex.exports.command_line import add_reader_arguments, reader
 from parindex.lib.numbers import round_half_up
 from parindex.orgs import access
 from parindex.orgs.audit import channel
@@ -67,9 +69,7 @@ class Command(ScoreCommand):
         )
         shown.add_argument("assessment", type=int, help="Assessment id (see `list`).")
         shown.add_argument("--json", action="store_true", help="Print the results as JSON.")
-        shown.add_argument(
-            "--as", dest="username", help="Run with this person's access instead of the system's."
-        )
+        add_reader_arguments(shown)
 
         survey = sub.add_parser(
             "survey",
@@ -140,27 +140,24 @@ class Command(ScoreCommand):
     def _results(self, options: dict[str, Any]) -> None:
         from parindex.assessment.models import Assessment
 
-        if options["username"]:
-            person = User.objects.filter(username=options["username"], is_active=True).first()
-            if person is None:
-                raise CommandError(
-                    f"no active person with username {options['username']!r}", returncode=BAD_INPUT
-                )
-            found = access.assessments_for(person).filter(pk=options["assessment"]).first()
-            if found is None or not access.can_read_results(person, found):
-                raise CommandError(
-                    f"assessment {options['assessment']}: not found, or its results are not "
-                    f"{person.username}'s to read",
-                    returncode=BAD_INPUT,
-                )
-            assessment = found
-        else:
-            system = Assessment.objects.filter(pk=options["assessment"]).first()
-            if system is None:
-                raise CommandError(
-                    f"assessment {options['assessment']} not found", returncode=BAD_INPUT
-                )
-            assessment = system
+        try:
+            user = reader(options)
+        except CommandError as error:
+            raise _fail(str(error)) from None
+        found = access.assessments_for(user).filter(pk=options["assessment"]).first()
+        if found is None or not access.can_read_results(user, found):
+            raise _fail(
+                f"assessment {options['assessment']}: not found, or its results are not "
+                f"{user.username}'s to read"
+            )
+        assessment = Assessment.objects.select_related("framework").get(pk=found.pk)
+        if options["everything"]:
+            record_full_export(
+                "assessment-results",
+                "json" if options["json"] else "text",
+                {"assessment": str(assessment.pk)},
+                province=assessment.province_id,
+            )
         computed = results_of(assessment)
         if options["json"]:
             self.stdout.write(
