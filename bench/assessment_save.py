@@ -20,12 +20,8 @@ in `bench.scoring`. Figures: docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import shutil
 import statistics
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -33,7 +29,8 @@ from decimal import Decimal
 from time import perf_counter, process_time
 from typing import TYPE_CHECKING, Any
 
-from bench.scoring import LEAVES, _database, tree_spec
+from bench.harness import django_benchmark
+from bench.scoring import LEAVES, tree_spec
 from parindex.methodology.tree import FrameworkSpec, Scoring, Unit
 
 if TYPE_CHECKING:
@@ -226,32 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--leaves", type=int, default=LEAVES, help="sub-criteria of the tree")
     parser.add_argument("--saves", type=int, default=SAVES, help="saves of one entry")
     args = parser.parse_args(argv)
-    folder = tempfile.mkdtemp(prefix="parindex-bench-")
-    os.environ["PARINDEX_VAR_DIR"] = folder
-    os.mkdir(os.path.join(folder, "static"))  # so that WhiteNoise does not warn
-    os.environ.setdefault("PARINDEX_PLAIN_STATIC", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
-    try:
-        import django
-
-        django.setup()
-        from django.db import connection
-
-        clean_up = _database()
-        try:
-            version = ".".join(str(part) for part in connection.get_database_version())
-            print(
-                f"Assessment save benchmark: {connection.vendor} {version} · Python "
-                f"{platform.python_version()} · {os.cpu_count()} CPUs · {platform.machine()}",
-                flush=True,
-            )
-            result = run(args.leaves, args.saves)
-            print(f"one unit on a tree of {result.leaves} sub-criteria\n", flush=True)
-            print(table(result))
-        finally:
-            clean_up()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    with django_benchmark("Assessment save benchmark"):
+        result = run(args.leaves, args.saves)
+        print(f"one unit on a tree of {result.leaves} sub-criteria\n", flush=True)
+        print(table(result))
     return 0
 
 

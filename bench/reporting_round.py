@@ -19,17 +19,15 @@ test-database machinery), so a real database is never written to. Figures: docs/
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import shutil
 import sys
-import tempfile
 import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from time import perf_counter, process_time
 from typing import TYPE_CHECKING, Any
+
+from bench.harness import django_benchmark
 
 if TYPE_CHECKING:
     from parindex.orgs.models import Organisation, User
@@ -451,56 +449,18 @@ def describe(result: Run) -> str:
     return f"{result.scale.describe()}: {sizes}"
 
 
-def _database() -> Callable[[], None]:
-    """Prepare a throwaway database; returns its clean-up."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    if os.environ.get("DATABASE_URL"):
-        name = connection.settings_dict["NAME"]
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        return lambda: connection.creation.destroy_test_db(name, verbosity=0)
-    call_command("migrate", verbosity=0)
-    return lambda: None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.reporting_round", description=__doc__)
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of each read step; the best time counts"
     )
     args = parser.parse_args(argv)
-    # Local state (the SQLite database, the secret key, STATIC_ROOT) in a folder thrown away.
-    folder = tempfile.mkdtemp(prefix="parindex-bench-")
-    os.environ["PARINDEX_VAR_DIR"] = folder
-    os.mkdir(os.path.join(folder, "static"))  # so that WhiteNoise does not warn
-    os.environ.setdefault("PARINDEX_PLAIN_STATIC", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
-    try:
-        import django
-
-        django.setup()
-        from django.db import connection
-        from django.test.utils import setup_test_environment
-
-        setup_test_environment()  # the test client's host, emails kept in memory
-        clean_up = _database()
-        try:
-            version = ".".join(str(part) for part in connection.get_database_version())
-            print(
-                f"Reporting round benchmark: {connection.vendor} {version} · Python "
-                f"{platform.python_version()} · {os.cpu_count()} CPUs · {platform.machine()}",
-                flush=True,
-            )
-            baseline = run(BASELINE, "bench-baseline", repeat=args.repeat)
-            print(f"baseline: {describe(baseline)}", flush=True)
-            full = run(FULL, "bench-full", repeat=args.repeat)
-            print(f"full:     {describe(full)}\n", flush=True)
-            print(table(baseline, full))
-        finally:
-            clean_up()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    with django_benchmark("Reporting round benchmark", test_environment=True):
+        baseline = run(BASELINE, "bench-baseline", repeat=args.repeat)
+        print(f"baseline: {describe(baseline)}", flush=True)
+        full = run(FULL, "bench-full", repeat=args.repeat)
+        print(f"full:     {describe(full)}\n", flush=True)
+        print(table(baseline, full))
     return 0
 
 

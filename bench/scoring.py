@@ -22,18 +22,15 @@ beside it and dropped afterwards. Figures: docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from time import perf_counter, process_time
 from typing import TYPE_CHECKING, Any
 
+from bench.harness import django_benchmark
 from parindex.lib.numbers import round_half_up
 from parindex.methodology.tree import BandSpec, FrameworkSpec, Level, NodeSpec, Scoring, Unit
 from parindex.scoring.engine import LeafInput
@@ -309,19 +306,6 @@ def table(result: Run) -> str:
     return "\n".join(lines)
 
 
-def _database() -> Callable[[], None]:
-    """Prepare a throwaway database; returns its clean-up."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    if os.environ.get("DATABASE_URL"):
-        name = connection.settings_dict["NAME"]
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        return lambda: connection.creation.destroy_test_db(name, verbosity=0)
-    call_command("migrate", verbosity=0)
-    return lambda: None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.scoring", description=__doc__)
     parser.add_argument("--units", type=int, default=UNITS, help="units rescored")
@@ -330,36 +314,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--repeat", type=int, default=3, help="runs of the engine; the best time counts"
     )
     args = parser.parse_args(argv)
-    folder = tempfile.mkdtemp(prefix="parindex-bench-")
-    os.environ["PARINDEX_VAR_DIR"] = folder
-    os.mkdir(os.path.join(folder, "static"))  # so that WhiteNoise does not warn
-    os.environ.setdefault("PARINDEX_PLAIN_STATIC", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
-    try:
-        import django
-
-        django.setup()
-        from django.db import connection
-
-        clean_up = _database()
-        try:
-            version = ".".join(str(part) for part in connection.get_database_version())
-            print(
-                f"Scoring benchmark: {connection.vendor} {version} · Python "
-                f"{platform.python_version()} · {os.cpu_count()} CPUs · {platform.machine()}",
-                flush=True,
-            )
-            result = run(args.units, args.leaves, repeat=args.repeat)
-            print(
-                f"{result.units} units on a tree of {result.leaves} sub-criteria "
-                f"({result.nodes} nodes); both give every unit the same total\n",
-                flush=True,
-            )
-            print(table(result))
-        finally:
-            clean_up()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    with django_benchmark("Scoring benchmark"):
+        result = run(args.units, args.leaves, repeat=args.repeat)
+        print(
+            f"{result.units} units on a tree of {result.leaves} sub-criteria "
+            f"({result.nodes} nodes); both give every unit the same total\n",
+            flush=True,
+        )
+        print(table(result))
     return 0
 
 
