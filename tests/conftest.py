@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.test.utils import override_settings
+from hypothesis import settings as hypothesis_settings
 
 from parindex.orgs import actions
 from parindex.orgs.models import Organisation, OrgKind, Role, User
@@ -38,6 +39,11 @@ pytest_plugins = ["tests.web.reporting_data"]
 
 # Subprocesses started by tests (the `parindex` command) read the environment, not settings.
 os.environ.setdefault("PARINDEX_PLAIN_STATIC", "1")
+
+# Property tests are judged by what they find, not by how fast one example runs: a loaded CI
+# machine must not fail a reader for taking more than Hypothesis' default 200 ms on an example.
+hypothesis_settings.register_profile("parindex", deadline=None)
+hypothesis_settings.load_profile("parindex")
 
 PASSWORD = "Lao-Cai-2020!"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
