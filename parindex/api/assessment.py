@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from parindex.api.errors import FieldErrorsOut, StaleOut
 from parindex.assessment import actions, reading
 from parindex.assessment import results as pure
 from parindex.assessment.models import AssessedUnit, Assessment, Document
@@ -184,17 +185,6 @@ class EntryIn(Schema):
 class UnitIn(Schema):
     version: int  # the unit's version when read; an older one is refused with 409
     entries: list[EntryIn]
-
-
-class StaleOut(Schema):
-    detail: str
-    changes: list[str]
-    version: int
-
-
-class FieldErrorsOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class AppraiseIn(Schema):

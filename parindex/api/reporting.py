@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from parindex.api.errors import FieldErrorsOut, StaleOut
 from parindex.lib.numbers import NumberFormatError, parse_decimal
 from parindex.lib.text import nfc
 from parindex.orgs import access
@@ -160,17 +161,6 @@ class ReportIn(Schema):
     version: int  # the report's version when it was read; an older one is refused with 409
     narrative: str | None = None
     items: list[ItemIn] = []
-
-
-class StaleOut(Schema):
-    detail: str
-    changes: list[str]
-    version: int
-
-
-class FieldErrorsOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class ReviewIn(Schema):
