@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     # Before scoring: its `assessment` command extends (and so must replace) the scoring one.
     "parindex.assessment",
     "parindex.benchmark",
+    "parindex.forecasting",
     "parindex.exports",
     "parindex.scoring",
     "parindex.api",

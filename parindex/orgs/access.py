@@ -554,7 +554,20 @@ def can_self_assess(user: AnyUser, unit: AssessedUnit) -> bool:
     return (
         unit.assessment.status == AssessmentStatus.OPEN
         and unit.status in (UnitStatus.DRAFT, UnitStatus.RETURNED)
-        and (who.superuser or unit.organisation_id in who.own_agencies)
+        and (
+            who.superuser
+            or unit.organisation_id in who.own_agencies
+            or _prepares_for_province(who, unit)
+        )
+    )
+
+
+def _prepares_for_province(who: Access, unit: AssessedUnit) -> bool:
+    """The province's own self-assessment is prepared and sent by Home Affairs: its
+    coordinators act as the unit's people when the unit is the province itself."""
+    return (
+        unit.organisation_id == unit.assessment.province_id
+        and unit.assessment.province_id in who.coordinator_of
     )
 
 
@@ -565,7 +578,11 @@ def can_submit_unit(user: AnyUser, unit: AssessedUnit) -> bool:
     return (
         unit.assessment.status == AssessmentStatus.OPEN
         and unit.status == UnitStatus.DRAFT
-        and (who.superuser or unit.organisation_id in who.head_of)
+        and (
+            who.superuser
+            or unit.organisation_id in who.head_of
+            or _prepares_for_province(who, unit)
+        )
     )
 
 

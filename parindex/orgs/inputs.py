@@ -39,7 +39,15 @@ TEXT_LIMITS: dict[str, int] = {
 DEFAULT_TEXT_LIMIT = LONG_TEXT_LIMIT
 
 # Apps whose models are checked before every save.
-DOMAIN_APPS = {"orgs", "methodology", "plans", "reporting", "assessment", "benchmark"}
+DOMAIN_APPS = {
+    "orgs",
+    "methodology",
+    "plans",
+    "reporting",
+    "assessment",
+    "benchmark",
+    "forecasting",
+}
 
 
 def text_limit(field: models.Field[Any, Any]) -> int:

@@ -29,7 +29,7 @@ from parindex.orgs.dbstats import refresh_statistics
 from parindex.orgs.demo_data import OrgsDocument, load_bundled
 from parindex.orgs.models import Organisation, OrgKind, Role, RoleAssignment, User
 from parindex.plans import actions as plan_actions
-from parindex.plans.models import Comparator, Plan, Quantity, QuantityUnit
+from parindex.plans.models import Comparator, Plan, PlanImport, Quantity, QuantityUnit
 from parindex.reporting import actions as reporting_actions
 from parindex.reporting import progress
 from parindex.reporting.models import Item, PeriodKind, Report, Round, TargetStatus, Value
@@ -207,10 +207,79 @@ def _load_plan(province: Organisation) -> Plan:
     staged = plan_actions.stage_plan(
         by=None, province=province, filename=path.name, data=path.read_bytes()
     )
+    staged = _confirm_links(staged)
     try:
         return plan_actions.approve_import(staged, by=None)
     except ValidationError as refusal:
         raise DemoError(f"{path.name}: {refusal.messages}") from None
+
+
+# The sub-criteria the coordinator confirms for the plan's measurable targets on the review
+# screen (words of the target → codes in the demo tree): the forecast reads a leaf's figure
+# through these links.
+CONFIRMED_LINKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("hoàn thành 100% kế hoạch CCHC", ("1.1.2",)),
+    ("kiểm tra công tác CCHC", ("1.3.1", "1.3.2")),
+    ("tuyên truyền về CCHC", ("1.4",)),
+    ("khảo sát, đo lường sự hài lòng", ("1.7",)),
+    ("sáng kiến", ("1.5",)),
+    ("Chính phủ, Thủ tướng", ("1.6",)),
+    ("văn bản quy phạm pháp luật sau rà soát", ("2.2.2",)),
+    ("văn bản trái pháp luật", ("2.3.2",)),
+    ("Kiểm soát quy định về ban hành TTHC", ("3.1.1", "3.1.2")),
+    ("Công bố TTHC", ("3.2.1", "3.2.2")),
+    ("cơ chế một cửa", ("3.3.1", "3.3.2")),
+    ("Kết quả giải quyết TTHC", ("3.4.1", "3.4.2")),
+    ("phản ánh, kiến nghị", ("3.5",)),
+    ("quản lý biên chế", ("4.2.1", "4.2.2")),
+    ("phân cấp quản lý", ("4.3.1", "4.3.2")),
+    ("cơ cấu công chức, viên chức", ("5.1.1", "5.1.2")),
+    ("kỷ luật, kỷ cương", ("5.6",)),
+    ("đào tạo, bồi dưỡng", ("5.7.2",)),
+    ("công chức cấp xã đạt chuẩn", ("5.8",)),
+    ("tài chính - ngân sách", ("6.1.1", "6.1.2", "6.1.3")),
+    ("tài sản công", ("6.2.1", "6.2.2")),
+    ("tự bảo đảm chi thường xuyên", ("6.3.1",)),
+    ("giảm chi trực tiếp", ("6.3.2",)),
+    ("Kế hoạch ứng dụng CNTT", ("7.1.1",)),
+    ("văn bản trao đổi", ("7.1.2",)),
+    ("một cửa điện tử", ("7.1.3",)),
+    ("Từ 50% số TTHC trở lên cung cấp trực tuyến", ("7.2.1",)),
+    ("mức độ 4; tỷ lệ hồ", ("7.2.2", "7.2.3")),
+    ("có phát sinh hồ sơ tiếp nhận/trả kết quả", ("7.3.1",)),
+    ("qua dịch vụ BCCI đạt", ("7.3.2",)),
+    ("ISO 9001", ("7.4.1", "7.4.2")),
+    ("Kết quả khảo sát sự hài lòng", ("8.1.1",)),
+    ("doanh nghiệp thành lập mới", ("8.3.2",)),
+    ("vượt chỉ tiêu từ 4%", ("8.3.3",)),
+    ("chỉ tiêu phát triển KT-XH", ("8.3.4",)),
+)
+
+
+def _confirm_links(staged: PlanImport) -> PlanImport:
+    """Confirm the demo's links on the review screen's proposal, as the coordinator would."""
+    if staged.framework is None:
+        raise DemoError(f"{staged.filename}: the plan was not matched to the demo tree")
+    ids = dict(staged.framework.nodes.values_list("code", "pk"))
+    proposal = staged.proposal
+    used: set[str] = set()
+    for _path, target in plan_actions.all_targets(proposal):
+        text = target.get("text", "")
+        for words, codes in CONFIRMED_LINKS:
+            if words in text and words not in used:
+                used.add(words)
+                target["confirmed_node_ids"] = [ids[c] for c in codes]
+                break
+    missing = [w for w, _codes in CONFIRMED_LINKS if w not in used]
+    if missing:
+        raise DemoError(f"{staged.filename}: no target for the links {missing}")
+    return plan_actions.save_review(
+        staged,
+        by=None,
+        proposal=proposal,
+        framework=staged.framework,
+        revision=staged.revision,
+    )
 
 
 def _load_people(province: Organisation, merged: Organisation) -> None:

@@ -6,6 +6,9 @@ dates on which things happened (`at=`), so the audit trail reads like the work i
 - the **districts** (9 district-level units): every unit submitted, was appraised (some scores
   lowered, with the appraiser's reason), the appraisal closed and the results published, so
   every screen and export shows a ranking, units' own people included;
+- the **province itself**, as Home Affairs keeps its self-assessment during the year (the
+  choices it can make already and its own satisfaction survey; not submitted), which the
+  forecast of the year reads with the reporting rounds;
 - the **departments** (20 units), partly appraised as Home Affairs sees it in February 2021:
   Sở Tư pháp was asked for more evidence on one item and answered (waiting for the appraiser
   again), Sở Thông tin và Truyền thông and a few others submitted and wait, most are appraised,
@@ -307,7 +310,59 @@ def load_assessments(province: Organisation, people: People) -> list[Assessment]
             _appraise(unit, spec, people, index)
     actions.close_appraisal(districts, by=people.coordinator, at=_at(date(2021, 2, 25)))
     actions.publish_results(districts, by=people.coordinator, at=_at(date(2021, 3, 2)))
-    return [districts, departments]
+    return [districts, departments, load_province_self_assessment(province, people)]
+
+
+PROVINCE_TITLE = "Tự đánh giá Chỉ số CCHC năm 2020 của tỉnh, cập nhật sau 6 tháng"
+# The province's own satisfaction survey of the first half of 2020 (illustrative): satisfied
+# respondents and respondents, per survey sub-criterion it measures.
+PROVINCE_SURVEY = {"8.1.1": (1187, 1300), "8.1.2": (1151, 1300)}
+# The choices where the province is one band short of the best at mid-year.
+PROVINCE_SHORT_OF_BEST = ("2.1.2", "3.2.1", "4.1.1", "1.7")
+PROVINCE_SURVEY_SOURCE = "Khảo sát sự hài lòng 6 tháng đầu năm 2020 (Sở Nội vụ) — minh hoạ"
+
+
+def load_province_self_assessment(province: Organisation, people: People) -> Assessment:
+    """The province's self-assessment as Home Affairs keeps it during the year: the choices it
+    can already make, and its own satisfaction survey; rates and counts are left to the
+    reporting rounds, so the forecast reads them there. Not yet submitted."""
+    framework = Framework.objects.get(code=TREE_CODE, province=province)
+    spec = spec_from_framework(framework)
+    parents = {n.parent_code for n in spec.nodes}
+    assessment = _open(province, framework, "province", PROVINCE_TITLE, people)
+    (unit,) = list(assessment.units.select_related("assessment", "organisation"))
+    entries: dict[str, actions.EntryInput] = {}
+    for node in spec.nodes:
+        if node.code in parents or node.method != Method.SELF:
+            continue
+        if node.scoring != Scoring.CATEGORICAL:
+            continue
+        ordered = sorted(node.bands, key=lambda b: -b.points)
+        band = ordered[1] if node.code in PROVINCE_SHORT_OF_BEST else ordered[0]
+        data = actions.EntryInput(band=band.label)
+        if band is not ordered[0]:
+            data.explanation = EXPLANATIONS[len(entries) % len(EXPLANATIONS)]
+        entries[node.code] = data
+    _saved, errors = actions.save_entries(
+        _fresh(unit), by=people.coordinator, version=unit.version, entries=entries
+    )
+    if errors:
+        raise ValueError(f"{unit}: {errors}")
+    actions.enter_survey_results(
+        assessment,
+        by=people.coordinator,
+        results=[
+            actions.SurveyResult(
+                organisation_id=province.pk,
+                code=code,
+                numerator=Decimal(numerator),
+                denominator=Decimal(denominator),
+                source=PROVINCE_SURVEY_SOURCE,
+            )
+            for code, (numerator, denominator) in PROVINCE_SURVEY.items()
+        ],
+    )
+    return assessment
 
 
 def _answered(unit: AssessedUnit, spec: FrameworkSpec, people: People, index: int) -> None:
