@@ -10,6 +10,7 @@ from parindex.api.assessment import router as assessment_router
 from parindex.api.auth import AUTH
 from parindex.api.criteria import router as criteria_router
 from parindex.api.exports import router as exports_router
+from parindex.api.forecast import router as forecast_router
 from parindex.api.orgs import router as orgs_router
 from parindex.api.people import router as people_router
 from parindex.api.plans import router as plans_router
@@ -20,7 +21,7 @@ from parindex.reporting.actions import Conflict
 api = NinjaAPI(
     title="parindex API",
     version="1",
-    description="Organisations, people, roles, criteria trees, plans, reporting, self-assessment and appraisal, and published national results of a province's PAR INDEX work.",
+    description="Organisations, people, roles, criteria trees, plans, reporting, self-assessment and appraisal, published national results, and the year's forecast with what-if scenarios of a province's PAR INDEX work.",
     auth=AUTH,
     urls_namespace="api",
 )
@@ -32,6 +33,7 @@ api.add_router("/exports", exports_router)
 api.add_router("/reporting", reporting_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/results", results_router)
+api.add_router("/forecast", forecast_router)
 
 
 @api.exception_handler(PermissionDenied)

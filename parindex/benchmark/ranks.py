@@ -211,3 +211,41 @@ def _sums(row: Row, per_part: Decimal) -> list[Finding]:
                 )
             )
     return findings
+
+
+def rank_bounds(
+    score: Decimal, rows: Sequence[Row], *, of: int, own: Row | None = None
+) -> tuple[int, int]:
+    """The best and the worst rank `score` can have among `rows` (the other provinces) and the
+    provinces of the table not known, from the published ranks as well as the scores.
+
+    A province published at rank r with a score above `score` had r − 1 provinces above it, so
+    `score` is below at least r of them; one published at rank r with a lower score bounds it
+    from below: at most r − 1 provinces are above `score`. `own` is the province's own line of
+    the same table: it does not compete with itself, but its rank says how many others were
+    above its own score, and it is taken out of the counts of the others' ranks.
+    """
+    low = 1 + sum(1 for r in rows if r.score is not None and r.score > score)
+    high = of
+    own_score = own.score if own is not None else None
+
+    def others_above(row: Row) -> int:
+        assert row.rank is not None and row.score is not None
+        mine = 1 if own_score is not None and own_score > row.score else 0
+        return row.rank - 1 - mine
+
+    for row in rows:
+        if row.rank is None or row.score is None:
+            continue
+        if row.score > score:
+            low = max(low, others_above(row) + 2)
+        elif row.score < score:
+            high = min(high, others_above(row) + 1)
+    if own is not None and own.rank is not None and own.score is not None:
+        if own.score > score:
+            low = max(low, own.rank)
+        elif own.score < score:
+            high = min(high, own.rank)
+    high = max(1, min(high, of))
+    low = max(1, min(low, high))
+    return low, high

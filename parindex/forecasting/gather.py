@@ -167,6 +167,7 @@ def build(province: Organisation, year: int, *, today: date | None = None) -> Fo
     if plan is not None:
         rounds = list(Round.objects.filter(plan=plan).order_by("-ends_on", "starts_on", "-pk"))
         as_of, reported = _reported(plan, framework, tree, rounds, leads, targets)
+        _area_leads(plan, tree, leads)
         for code, known in reported.items():
             assessed = facts.get(code)
             if assessed is None:
@@ -433,6 +434,27 @@ def _reported(
     return as_of, facts
 
 
+def _area_leads(plan: Plan, tree: CompiledTree, leads: dict[str, list[Organisation]]) -> None:
+    """A leaf no target measures answers to the agencies that lead its domain's area of the
+    plan, the one leading most of the area's targets first."""
+    counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    orgs: dict[int, Organisation] = {}
+    for assignment in TargetAgency.objects.filter(
+        target__plan=plan, responsibility=Responsibility.LEAD, target__area__domain__isnull=False
+    ).select_related("organisation", "target__area__domain"):
+        area = assignment.target.area
+        assert area is not None and area.domain is not None
+        counts[area.domain.code][assignment.organisation_id] += 1
+        orgs[assignment.organisation_id] = assignment.organisation
+    for code in tree.leaves:
+        if leads.get(code):
+            continue
+        by_count = counts.get(code.split(".", 1)[0])
+        if by_count:
+            ranked = sorted(by_count, key=lambda pk: (-by_count[pk], orgs[pk].name))
+            leads[code] = [orgs[pk] for pk in ranked[:1]]
+
+
 def _target_text(quantity: Quantity) -> str:
     sign = dict(Comparator.choices).get(quantity.comparator, quantity.comparator)
     unit = "%" if quantity.unit == QuantityUnit.PERCENT else ""
@@ -512,13 +534,19 @@ def _others(published: Published, province: Organisation, year: int) -> core.Oth
             projected = s1 + slope * (year - y1)
         projected = min(Decimal(100), max(Decimal(0), projected)).quantize(Decimal("0.01"))
         trend.append(Row(r.province.code, r.province.short_name, projected, None))
+    own_line = next((r for r in published.table if r.province_id == own), None)
+    partial = table_year.partial or len(published.table) < table_year.province_count
     of = Province.objects.in_year(year).count() or table_year.province_count
     return core.Others(
+        own=Row(own_line.province.code, own_line.province.short_name, own_line.score, own_line.rank)
+        if own_line is not None
+        else None,
         year=table_year.year,
         of=of,
-        partial=table_year.partial or len(rows) + 1 < of,
+        partial=partial,
         last=rows,
-        trend=trend,
+        # Where the others' trends take them ranks the year only when every score is known.
+        trend=trend if not partial else [],
     )
 
 

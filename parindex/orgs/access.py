@@ -35,6 +35,7 @@ from parindex.orgs.models import (
 if TYPE_CHECKING:
     from parindex.assessment.models import AssessedUnit, Assessment, Document, Entry
     from parindex.benchmark.models import ProvinceResult, ResultYear
+    from parindex.forecasting.models import Scenario
     from parindex.methodology.models import Framework, Node
     from parindex.plans.models import Plan, PlanImport
     from parindex.reporting.models import Evidence, Item, Report, Round
@@ -641,3 +642,58 @@ def can_import_results(user: AnyUser) -> bool:
     administrator; the table is national, the same for every province."""
     access = access_for(user)
     return access.superuser or bool(access.coordinator_of)
+
+
+# --- the forecast, what-if scenarios ---------------------------------------------------------
+
+
+def forecast_provinces_for(user: AnyUser) -> OrganisationQuerySet:
+    """The provinces whose forecast a person reads: those they coordinate or lead, and the
+    provinces these were merged from (their years before the merger)."""
+    who = access_for(user)
+    provinces = Organisation.objects.filter(kind=OrgKind.PROVINCE)
+    if who.superuser:
+        return provinces
+    ids = set(who.province_wide)
+    if not ids:
+        return provinces.none()
+    earlier = Succession.objects.filter(successor_id__in=ids).values_list(
+        "predecessor_id", flat=True
+    )
+    ids.update(earlier)
+    return provinces.filter(pk__in=ids)
+
+
+def forecast_province_for(user: AnyUser, pk: int | str) -> Organisation:
+    return _one(forecast_provinces_for(user), pk, "province")
+
+
+def can_read_forecast(user: AnyUser, province_id: int) -> bool:
+    return forecast_provinces_for(user).filter(pk=province_id).exists()
+
+
+def scenarios_for(user: AnyUser) -> QuerySet[Scenario]:
+    from parindex.forecasting.models import Scenario
+
+    return Scenario.objects.filter(province__in=forecast_provinces_for(user))
+
+
+def scenario_for(user: AnyUser, pk: int | str) -> Scenario:
+    return _one(scenarios_for(user).select_related("province", "created_by"), pk, "scenario")
+
+
+def can_save_scenarios(user: AnyUser, province_id: int) -> bool:
+    """Coordinators and leaders keep what-if scenarios of the provinces they follow."""
+    return can_read_forecast(user, province_id)
+
+
+def can_delete_scenario(user: AnyUser, scenario: Scenario) -> bool:
+    """The person who saved it, or a coordinator of the province."""
+    who = access_for(user)
+    if not can_read_forecast(user, scenario.province_id):
+        return False
+    return (
+        who.superuser
+        or scenario.created_by_id == getattr(user, "pk", None)
+        or bool(who.coordinator_of)
+    )

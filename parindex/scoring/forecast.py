@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
-from parindex.benchmark.ranks import Placing, Row, place
+from parindex.benchmark.ranks import Placing, Row, place, rank_bounds
 from parindex.methodology.tree import Method, Scoring
 from parindex.scoring.engine import CompiledTree, LeafInput, NodeScore, Result, score
 
@@ -125,6 +125,7 @@ class Others:
     partial: bool
     last: Sequence[Row] = ()
     trend: Sequence[Row] = ()
+    own: Row | None = None  # the province's own line of the `year` table: bounds, no rival
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,9 @@ class ScenarioResult:
     result: Result
     placing: Placing | None  # if the others repeat their last score
     trend_placing: Placing | None  # if the others follow their average trend
+    # The best and worst rank the published ranks allow if the others repeat their last score
+    # (a partial table leaves a range; a complete one gives one rank).
+    bounds: tuple[int, int] | None = None
 
     @property
     def total(self) -> Decimal:
@@ -140,7 +144,16 @@ class ScenarioResult:
 
     @property
     def rank(self) -> int | None:
+        """The best rank the published figures allow if the others repeat their score."""
+        if self.bounds is not None:
+            return self.bounds[0]
         return self.placing.rank if self.placing else None
+
+    @property
+    def rank_exact(self) -> bool:
+        if self.bounds is not None and self.bounds[0] == self.bounds[1]:
+            return True
+        return self.placing.exact if self.placing else False
 
 
 @dataclass(frozen=True)
@@ -335,6 +348,7 @@ def _scored(
         result,
         _placing(shown, others.last, others, others.partial),
         _placing(shown, others.trend, others, True) if others.trend else None,
+        rank_bounds(shown, others.last, of=others.of, own=others.own),
     )
 
 
