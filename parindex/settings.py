@@ -149,7 +149,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Leaders and coordinators land on where their province stands; everyone else on the home page.
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lock-out: after this many failures for one username from one address, wait AXES_COOLOFF_TIME.

@@ -30,6 +30,8 @@ from parindex.assessment.models import AssessedUnit, Assessment, Document, Entry
 from parindex.benchmark.actions import load_published_results
 from parindex.benchmark.models import ProvinceResult, ResultYear
 from parindex.exports.registry import ExportError, exporters
+from parindex.forecasting import actions as forecast_actions
+from parindex.forecasting.models import Scenario
 from parindex.methodology.models import Framework, Node
 from parindex.orgs import actions as org_actions
 from parindex.orgs.models import ApiToken, AuditEntry, Organisation, RoleAssignment, User
@@ -136,6 +138,19 @@ def world(
     )
     token, _key = org_actions.create_api_token(reporter, by=reporter, name="một cửa")
     load_published_results(by=None)
+    # The plan matched to the tree, as the coordinator does on its review: the year forecasts.
+    Plan.objects.filter(pk=small_plan.plan.pk).update(framework=framework)
+    forecast_leaf = next(
+        n.code
+        for n in framework.nodes.filter(children__isnull=True, unit="count").order_by("position")
+    )
+    scenario = forecast_actions.save_scenario(
+        lao_cai.province,
+        small_plan.plan.year,
+        by=None,
+        name="Thêm một sáng kiến",
+        changes={forecast_leaf: "3"},
+    )
     colleague = org_actions.create_person(
         by=None,
         username="mai.stp",
@@ -172,6 +187,8 @@ def world(
             "unit": unit,
             "document": document,
             "leaf": leaf.node.code,
+            "forecast_leaf": forecast_leaf,
+            "scenario": scenario,
         },
     )
 
@@ -192,6 +209,7 @@ SNAPSHOT_MODELS: tuple[type[Model], ...] = (
     Round,
     Evidence,
     ResultYear,
+    Scenario,
 )
 
 
@@ -275,6 +293,9 @@ ROUND = answers(404, coordinator=200, leader=200, appraiser=200, reporter=403, h
 REVIEWERS = ("coordinator", "appraiser")
 # Sở Tư pháp's own people: they enter its self-assessment.
 OWN_UNIT = ("reporter", "head")
+# The province's forecast and what-if scenarios: Home Affairs and the leaders.
+FORECAST = answers(404, coordinator=200, leader=200)
+FORECAST_READERS = ("coordinator", "leader")
 
 
 def w(*parts: str) -> Callable[[World], str]:
@@ -475,6 +496,35 @@ WEB: dict[str, Route] = {
     "audit/": R(w("audit/"), answers(403, coordinator=200, outsider=200)),
     "exports/<slug:name>.<str:fmt>": R(w("exports/people.csv"), answers(200)),
     # The API's own pages: its root is nothing, its schema and documentation are public.
+    # Where a person lands after signing in: a redirect, to the forecast or the home page.
+    "start/": R(w("start/"), answers(302)),
+    # The forecast of Lào Cai's year: its coordinators and leaders. The others have none to
+    # open; the outsider's Yên Bái has no plan yet.
+    "forecast/": R(w("forecast/"), answers(200, coordinator=302, leader=302)),
+    "forecast/<int:province>/<int:year>/": R(
+        lambda x: f"/forecast/{x.lao_cai.province.pk}/{x.plan.year}/", FORECAST
+    ),
+    "forecast/<int:province>/<int:year>/stakes/": R(
+        lambda x: f"/forecast/{x.lao_cai.province.pk}/{x.plan.year}/stakes/", FORECAST
+    ),
+    "forecast/<int:province>/<int:year>/what-if/": R(
+        lambda x: f"/forecast/{x.lao_cai.province.pk}/{x.plan.year}/what-if/", FORECAST
+    ),
+    # A what-if keeps nothing; it answers only a POST.
+    "forecast/<int:province>/<int:year>/what-if/run/": R(
+        lambda x: f"/forecast/{x.lao_cai.province.pk}/{x.plan.year}/what-if/run/", POST_ONLY
+    ),
+    "forecast/<int:province>/<int:year>/scenarios/": W(
+        lambda x: f"/forecast/{x.lao_cai.province.pk}/{x.plan.year}/scenarios/",
+        POST_ONLY,
+        writers=FORECAST_READERS,
+        payload=lambda x: {"name": "Thử", f"v:{x.extra['forecast_leaf']}": "1"},
+    ),
+    "forecast/scenarios/<int:pk>/delete/": W(
+        lambda x: f"/forecast/scenarios/{x.extra['scenario'].pk}/delete/",
+        POST_ONLY,
+        writers=FORECAST_READERS,
+    ),
     "api/": R(w("api/"), answers(404, anonymous=404)),
     "api/openapi.json": R(w("api/openapi.json"), answers(200, anonymous=200)),
     "api/docs": R(w("api/docs"), answers(200, anonymous=200)),
@@ -487,6 +537,7 @@ def a(path: str) -> Callable[[World], str]:
 
 API_IN_PROVINCE = api(200, citizen=404, outsider=404)
 API_JUSTICE_DATA = api(200, district_head=404, citizen=404, outsider=404)
+API_FORECAST = api(404, coordinator=200, leader=200)
 
 API: dict[str, Route] = {
     "GET /api/orgs/me": R(a("/api/orgs/me"), api(200)),
@@ -735,6 +786,33 @@ API: dict[str, Route] = {
         method="multipart",
         payload=lambda x: {"year": "2020", "text": "Quảng Ninh\t91,04\t1\n"},
     ),
+    # The forecast: the province's coordinators and leaders; what-if keeps nothing.
+    "GET /api/forecast": R(
+        a("/api/forecast?province={x.lao_cai.province.code}&year={x.plan.year}"), API_FORECAST
+    ),
+    "GET /api/forecast/choices": R(a("/api/forecast/choices"), api(200)),
+    "POST /api/forecast/what-if": R(a("/api/forecast/what-if"), None),
+    "GET /api/forecast/scenarios": R(
+        a("/api/forecast/scenarios?province={x.lao_cai.province.code}&year={x.plan.year}"),
+        API_FORECAST,
+    ),
+    "POST /api/forecast/scenarios": W(
+        a("/api/forecast/scenarios"),
+        None,
+        writers=FORECAST_READERS,
+        payload=lambda x: {
+            "province": x.lao_cai.province.code,
+            "year": x.plan.year,
+            "name": "Thử",
+            "changes": {x.extra["forecast_leaf"]: "1"},
+        },
+    ),
+    "DELETE /api/forecast/scenarios/{scenario_id}": W(
+        a("/api/forecast/scenarios/{x.extra[scenario].pk}"),
+        None,
+        writers=FORECAST_READERS,
+        method="delete",
+    ),
 }
 
 # What each exporter gives each role, built for the cast's objects: "data" (rows), "empty" (no
@@ -755,6 +833,11 @@ EXPORTS: dict[str, dict[str, str]] = {
         **dict.fromkeys(("coordinator", "leader", "appraiser", "reporter", "head"), "data"),
     },
     "assessment-ranking": {
+        **dict.fromkeys(ROLES, "refused"),
+        **dict.fromkeys(("coordinator", "leader"), "data"),
+    },
+    # The forecast's numbers: the province's coordinators and leaders.
+    "forecast": {
         **dict.fromkeys(ROLES, "refused"),
         **dict.fromkeys(("coordinator", "leader"), "data"),
     },
@@ -894,6 +977,11 @@ def export_params(world: World, name: str) -> dict[str, str]:
         "agency-report": {"report": str(world.submitted.pk)},
         "assessment-unit": {"unit": str(world.extra["unit"].pk)},
         "assessment-ranking": {"assessment": str(world.extra["assessment"].pk)},
+        "forecast": {
+            "province": str(world.lao_cai.province.pk),
+            "year": str(world.plan.year),
+            "part": "stakes",
+        },
     }.get(name, {})
 
 

@@ -104,7 +104,7 @@ def save_scenario(
             "forecasting.scenario.create",
             scenario,
             province=province,
-            changes={"changes": stored},
+            changes={"name": [None, name], "changes": [None, stored]},
         )
         return scenario
     before = existing.changes
@@ -130,6 +130,6 @@ def delete_scenario(scenario: Scenario, *, by: User | None) -> None:
         "forecasting.scenario.delete",
         scenario,
         province=scenario.province_id,
-        changes={"name": scenario.name, "changes": scenario.changes},
+        changes={"name": [scenario.name, None], "changes": [scenario.changes, None]},
     )
     scenario.delete()

@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "who": who,
         "is_coordinator": bool(who.coordinator_of) or who.superuser,
+        "reads_forecast": bool(who.province_wide) or who.superuser,
         "role_labels": [labels[r] for r in who.roles],
         # Everyone working in a province reads its published results; outsiders have no entry.
         "sees_assessments": who.superuser or bool(who.provinces),

@@ -9,6 +9,7 @@ from parindex.web.views import (
     audit,
     criteria,
     exports,
+    forecast,
     home,
     orgs,
     password,
@@ -20,6 +21,7 @@ from parindex.web.views import (
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("start/", home.start, name="start"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", password.AuditedPasswordChangeView.as_view(), name="password_change"),
@@ -141,6 +143,37 @@ urlpatterns = [
     ),
     path("results/", results.results_page, name="results"),
     path("results/import/", results.results_import, name="results_import"),
+    path("forecast/", forecast.forecast_start, name="forecast_start"),
+    path(
+        "forecast/<int:province>/<int:year>/",
+        forecast.forecast_dashboard,
+        name="forecast_dashboard",
+    ),
+    path(
+        "forecast/<int:province>/<int:year>/stakes/",
+        forecast.forecast_stakes,
+        name="forecast_stakes",
+    ),
+    path(
+        "forecast/<int:province>/<int:year>/what-if/",
+        forecast.forecast_what_if_page,
+        name="forecast_what_if_page",
+    ),
+    path(
+        "forecast/<int:province>/<int:year>/what-if/run/",
+        forecast.forecast_what_if,
+        name="forecast_what_if",
+    ),
+    path(
+        "forecast/<int:province>/<int:year>/scenarios/",
+        forecast.forecast_scenario_save,
+        name="forecast_scenario_save",
+    ),
+    path(
+        "forecast/scenarios/<int:pk>/delete/",
+        forecast.forecast_scenario_delete,
+        name="forecast_scenario_delete",
+    ),
     path("audit/", audit.audit_list, name="audit_list"),
     path("exports/<slug:name>.<str:fmt>", exports.export, name="export"),
 ]

@@ -79,3 +79,34 @@ def number_text(value: object) -> str:
     if value in (None, ""):
         return ""
     return format_decimal(Decimal(str(value)), places=None, lang=_lang())
+
+
+@register.filter
+def is_number(value: object) -> bool:
+    """A Decimal or an int (not a flag): a table cell written as a number."""
+    return isinstance(value, Decimal | int) and not isinstance(value, bool)
+
+
+@register.filter
+def signed(value: Decimal | int | None) -> str:
+    """+1,5 / −0,75 / 0: a change of points."""
+    if value is None:
+        return "—"
+    magnitude = Decimal(value)
+    text = format_decimal(magnitude.copy_abs(), places=2, lang=_lang())
+    if value > 0:
+        return f"+{text}"
+    if value < 0:
+        return f"−{text}"
+    return text
+
+
+@register.simple_tag
+def rank_text(result: object) -> str:
+    """A scenario's rank: "15", or "15–16" when the published table leaves a range."""
+    bounds = getattr(result, "bounds", None)
+    if bounds is not None:
+        low, high = bounds
+        return str(low) if low == high else f"{low}–{high}"
+    rank = getattr(result, "rank", None)
+    return "—" if rank is None else str(rank)

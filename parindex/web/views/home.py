@@ -3,14 +3,25 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from parindex.forecasting import reading
 from parindex.orgs import access
 from parindex.orgs.models import OrgKind, Role
 from parindex.reporting.actions import state_on
 from parindex.reporting.models import STATE_LABELS
 from parindex.web.views.common import current_province
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Where a person lands after signing in: the leaders and coordinators of a province with
+    a forecast on where it stands, everyone else on the home page."""
+    who = access.access_for(request.user)
+    if who.province_wide and reading.choices(access.forecast_provinces_for(request.user)):
+        return redirect("forecast_start")
+    return redirect("home")
 
 
 @login_required
