@@ -47,6 +47,7 @@ class ScenarioFigures(Schema):
     rank: int | None
     of: int | None
     rank_exact: bool
+    rank_range: list[int] | None
     rank_if_trend: int | None
     parts: dict[str, str | None]
     domains: list[DomainOut]

@@ -221,7 +221,7 @@ def rank_bounds(
 
     A province published at rank r with a score above `score` had r − 1 provinces above it, so
     `score` is below at least r of them; one published at rank r with a lower score bounds it
-    from below: at most r − 1 provinces are above `score`. `own` is the province's own line of
+    from below: at most r − 1 provinces are above `score`; an equal score shares its rank. `own` is the province's own line of
     the same table: it does not compete with itself, but its rank says how many others were
     above its own score, and it is taken out of the counts of the others' ranks.
     """
@@ -241,11 +241,16 @@ def rank_bounds(
             low = max(low, others_above(row) + 2)
         elif row.score < score:
             high = min(high, others_above(row) + 1)
+        else:  # a tie shares the rank
+            low = max(low, others_above(row) + 1)
+            high = min(high, others_above(row) + 1)
     if own is not None and own.rank is not None and own.score is not None:
         if own.score > score:
             low = max(low, own.rank)
         elif own.score < score:
             high = min(high, own.rank)
+        else:
+            low, high = max(low, own.rank), min(high, own.rank)
     high = max(1, min(high, of))
     low = max(1, min(low, high))
     return low, high

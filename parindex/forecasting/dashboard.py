@@ -317,7 +317,7 @@ def stakes(data: ForecastData, limit: int | None = None) -> Figure:
             _("Maximum"),
             _("Expected"),
             _("Recoverable"),
-            _("At risk"),
+            _("Points at risk"),
             _("Target"),
             _("Current value"),
             _("Gap"),
