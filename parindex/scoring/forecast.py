@@ -25,7 +25,14 @@ from enum import StrEnum
 
 from parindex.benchmark.ranks import Placing, Row, place, rank_bounds
 from parindex.methodology.tree import Method, Scoring
-from parindex.scoring.engine import CompiledTree, LeafInput, NodeScore, Result, score
+from parindex.scoring.engine import (
+    CompiledTree,
+    LeafInput,
+    NodeScore,
+    Result,
+    score,
+    score_leaf,
+)
 
 __all__ = [
     "SCENARIOS",
@@ -235,7 +242,7 @@ def _bands_by_points(tree: CompiledTree, code: str) -> list[str]:
 def _points(tree: CompiledTree, code: str, entry: LeafInput | None) -> Decimal:
     if entry is None:
         return _ZERO
-    return score(tree, {code: entry}).nodes[code].points
+    return score_leaf(tree, code, entry)[0].points
 
 
 def _better(tree: CompiledTree, code: str, *entries: LeafInput | None) -> LeafInput | None:
