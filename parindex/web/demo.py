@@ -774,7 +774,8 @@ def _fill(
     for item in items[: round(len(items) * share)]:
         rng = random.Random(f"{quarter}/{report.agency.code}/{item.target.position}")
         values = []
-        for value in item.values.all():
+        # In the plan's order: the draws must not follow a database's row order.
+        for value in sorted(item.values.all(), key=lambda v: (v.quantity.position, v.quantity_id)):
             num, den = _figures(value.quantity, report.agency, item.lead, quarter, rng)
             values.append((value, num, den))
         quantities = [(v.quantity, n, d) for v, n, d in values]
@@ -815,7 +816,9 @@ def _load_rounds(plan: Plan) -> list[Round]:
             title=f"Báo cáo quý {'I' if quarter == 1 else 'II'}/2020",
             notify=False,
         )
-        reports = list(round_.reports.select_related("agency").order_by("agency__code"))
+        # Ordered in Python: a database's collation would order the codes its own way, and the
+        # demo must be the same on every database.
+        reports = sorted(round_.reports.select_related("agency"), key=lambda r: r.agency.code)
         items: dict[int, list[Item]] = {}
         for item in (
             Item.objects.filter(report__round=round_)

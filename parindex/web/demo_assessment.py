@@ -287,7 +287,10 @@ def load_assessments(province: Organisation, people: People) -> list[Assessment]
         people,
     )
     for assessment in (districts, departments):
-        units = list(assessment.units.select_related("organisation").order_by("organisation__code"))
+        # Ordered in Python, the same on every database whatever its collation.
+        units = sorted(
+            assessment.units.select_related("organisation"), key=lambda u: u.organisation.code
+        )
         for index, unit in enumerate(units):
             code = unit.organisation.code
             share = 0.6 if code in DRAFT else 1.0
