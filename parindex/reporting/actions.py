@@ -31,6 +31,7 @@ from parindex.reporting.models import (
     PeriodKind,
     Report,
     ReportStatus,
+    ReviewedState,
     ReviewStatus,
     Round,
     TargetStatus,
@@ -284,6 +285,31 @@ def validate_value(
 
 def _fmt(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
+
+
+def keep_reviewed_state(items: list[Item], at: datetime) -> None:
+    """Keep what each target says as its reviewer decides on it (items with their values
+    prefetched); the page compares the resubmitted target with it."""
+    ReviewedState.objects.bulk_create(
+        [
+            ReviewedState(
+                item=item,
+                taken_at=at,
+                state={
+                    "status": item.status,
+                    "description": item.description,
+                    "values": {
+                        str(v.pk): [_fmt(v.numerator), _fmt(v.denominator)]
+                        for v in item.values.all()
+                    },
+                },
+            )
+            for item in items
+        ],
+        update_conflicts=True,
+        unique_fields=["item"],
+        update_fields=["state", "taken_at"],
+    )
 
 
 def frozen_message() -> str:
@@ -593,13 +619,14 @@ def review_item(
     comment = inputs.clean_text(comment, inputs.COMMENT_LIMIT, field="comment")
     if not accept and not comment:
         raise ValidationError({"comment": _("Say what needs fixing when returning a target.")})
-    item = Item.objects.select_related("target").get(pk=item.pk)
+    item = Item.objects.select_related("target").prefetch_related("values").get(pk=item.pk)
     old = item.review
     item.review = ReviewStatus.ACCEPTED if accept else ReviewStatus.RETURNED
     item.review_comment = "" if accept else comment
     item.reviewed_by = by
     item.reviewed_at = at or timezone.now()
     item.save()
+    keep_reviewed_state([item], item.reviewed_at)
     record(
         by,
         "reporting.item.review",
@@ -619,7 +646,7 @@ def reopen_item(item: Item, *, by: User | None, comment: str) -> Item:
     report = Report.objects.select_for_update().select_related("agency").get(pk=item.report_id)
     if by is not None and not can_review(by, report):
         raise _deny()
-    item = Item.objects.select_related("target").get(pk=item.pk)
+    item = Item.objects.select_related("target").prefetch_related("values").get(pk=item.pk)
     if item.review != ReviewStatus.ACCEPTED:
         raise ValidationError(_("Only an accepted target can be reopened."))
     comment = inputs.clean_text(comment, inputs.COMMENT_LIMIT, field="comment")
@@ -630,6 +657,7 @@ def reopen_item(item: Item, *, by: User | None, comment: str) -> Item:
     item.reviewed_by = by
     item.reviewed_at = timezone.now()
     item.save()
+    keep_reviewed_state([item], item.reviewed_at)
     changes: dict[str, Any] = {
         f"{item.target.text[:40]}…": [ReviewStatus.ACCEPTED, f"{item.review} {comment}"]
     }
@@ -659,15 +687,19 @@ def accept_pending(report: Report, *, by: User | None, at: datetime | None = Non
         raise _deny()
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be reviewed."))
-    pending = list(report.items.filter(review=ReviewStatus.PENDING).select_related("target"))
+    pending = list(
+        report.items.filter(review=ReviewStatus.PENDING)
+        .select_related("target")
+        .prefetch_related("values")
+    )
     if not pending:
         return 0
-    Item.objects.filter(pk__in=[i.pk for i in pending]).update(
-        review=ReviewStatus.ACCEPTED,
-        review_comment="",
-        reviewed_by=by,
-        reviewed_at=at or timezone.now(),
-    )
+    when = at or timezone.now()
+    for item in pending:
+        item.review, item.review_comment = ReviewStatus.ACCEPTED, ""
+        item.reviewed_by, item.reviewed_at = by, when
+    Item.objects.bulk_update(pending, ["review", "review_comment", "reviewed_by", "reviewed_at"])
+    keep_reviewed_state(pending, when)
     record(
         by,
         "reporting.item.review",

@@ -163,6 +163,24 @@ class Item(models.Model):
         return f"{self.report} · {self.target}"
 
 
+class ReviewedState(models.Model):
+    """What a target said when its reviewer last decided on it (accepted, returned or reopened
+    it), so that a resubmitted target shows before → after. Kept apart from the item: the round
+    overview and the exports read every item of a round and need none of it.
+
+    state: {"status": ..., "description": ..., "values": {"<value id>": ["<num>", "<den>"]}}
+    """
+
+    item = models.OneToOneField(
+        Item, on_delete=models.CASCADE, primary_key=True, related_name="reviewed_state"
+    )
+    state = models.JSONField()
+    taken_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.item_id} @ {self.taken_at:%Y-%m-%d %H:%M}"
+
+
 class Value(models.Model):
     """The underlying counts for one measurable quantity.
 

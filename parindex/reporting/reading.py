@@ -10,8 +10,10 @@ the person may read (`access.reports_for`), the history only from entries they m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 
 from parindex.orgs import access
@@ -31,12 +33,70 @@ class ValueReading:
         return self.quantity.unit == "percent"
 
 
+Pair = tuple[Decimal | None, Decimal | None]
+
+
+@dataclass
+class ValueChange:
+    reading: ValueReading
+    before: Pair
+    after: Pair
+
+
+@dataclass
+class SinceReview:
+    """What changed in a target since its reviewer last decided on it (accepted, returned or
+    reopened it): each field as it was then and as it is now."""
+
+    status: tuple[str, str] | None = None
+    description: tuple[str, str] | None = None
+    values: list[ValueChange] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.status or self.description or self.values)
+
+
 @dataclass
 class ItemReading:
     item: Item
     values: list[ValueReading]
     evidence: list[Evidence]
     previous: Item | None  # the same target in the agency's report of the previous round
+    # None when the target was never reviewed (or reviewed before reviews were kept).
+    since_review: SinceReview | None = None
+
+
+def _number(text: Any) -> Decimal | None:
+    try:
+        return None if text is None else Decimal(str(text))
+    except InvalidOperation:
+        return None
+
+
+def since_review(item: Item, values: list[ValueReading]) -> SinceReview | None:
+    """The target now against its `reviewed_state`, read with the item (select_related)."""
+    try:
+        state = item.reviewed_state.state
+    except ObjectDoesNotExist:
+        return None
+    if not isinstance(state, dict):
+        return None
+    changes = SinceReview()
+    before_status, before_text = str(state.get("status") or ""), str(state.get("description") or "")
+    if before_status != item.status:
+        changes.status = (before_status, item.status)
+    if before_text != item.description:
+        changes.description = (before_text, item.description)
+    kept = state.get("values") or {}
+    for reading in values:
+        pair = kept.get(str(reading.value.pk))
+        before: Pair = (_number(pair[0]), _number(pair[1])) if pair else (None, None)
+        after: Pair = (reading.value.numerator, reading.value.denominator)
+        if not reading.is_rate:
+            before, after = (before[0], None), (after[0], None)
+        if before != after:
+            changes.values.append(ValueChange(reading, before, after))
+    return changes
 
 
 @dataclass
@@ -82,9 +142,9 @@ def read_report(
     if previous_round is None:
         previous_round = report.round.previous()
     evidence = Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by"))
-    items = report.items.select_related("target__area", "reviewed_by").prefetch_related(
-        _values(), evidence
-    )
+    items = report.items.select_related(
+        "target__area", "reviewed_by", "reviewed_state"
+    ).prefetch_related(_values(), evidence)
     if only is not None:
         items = items.filter(pk=only)
     before = previous_items(user, report, previous_round)
@@ -93,15 +153,13 @@ def read_report(
         item.report = report
         earlier = before.get(item.target_id)
         earlier_values = {v.quantity_id: v for v in earlier.values.all()} if earlier else {}
+        values = [
+            ValueReading(value, value.quantity, earlier_values.get(value.quantity_id))
+            for value in item.values.all()
+        ]
         readings.append(
             ItemReading(
-                item,
-                [
-                    ValueReading(value, value.quantity, earlier_values.get(value.quantity_id))
-                    for value in item.values.all()
-                ],
-                list(item.evidence.all()),
-                earlier,
+                item, values, list(item.evidence.all()), earlier, since_review(item, values)
             )
         )
     entries = list(access.history_of(user, report).select_related("actor")) if history else []
