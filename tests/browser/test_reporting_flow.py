@@ -71,7 +71,7 @@ def test_a_report_goes_from_the_reporter_to_acceptance_and_the_target_turns_gree
         page.locator(f'button[form="evidence-form-{on_time.pk}"]').click()
         expect(page.locator(f"#evidence-{on_time.pk} a")).to_have_text("Báo cáo quý IV.pdf")
         expect(page.locator(f"#v{rate.pk}-numerator")).to_have_value("85")
-        click_and_wait(page, "#report-form button[name=save]")
+        click_and_wait(page, "[data-action-bar] button[name=save]")
         expect(page.locator(".messages")).to_contain_text(vi("Your changes were saved."))
         expect(page.locator("button[data-submit]")).to_have_count(0)
         assert Evidence.objects.filter(item=on_time).count() == 1
@@ -106,7 +106,7 @@ def test_a_report_goes_from_the_reporter_to_acceptance_and_the_target_turns_gree
         expect(page.locator(f'output[data-rate="{rate.pk}"]')).to_have_text("95,50 %")
         page.fill(f"#i{on_time.pk}-description", "Đã xử lý dứt điểm 12 hồ sơ quá hạn")
         page.select_option(f"#i{on_time.pk}-status", "done")
-        click_and_wait(page, "#report-form button[name=save]")
+        click_and_wait(page, "[data-action-bar] button[name=save]")
 
         # The head resubmits; Home Affairs accepts the corrected target and the report.
         sign_in_as(page, live_server, login, head, path)

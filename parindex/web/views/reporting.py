@@ -132,6 +132,18 @@ class ItemRow:
     review_error: str = ""
     review_comment: str = ""
     status_saved_now: str = ""
+    # Before → after since the reviewer last decided: (what, before, after), worded for people.
+    since_review: list[tuple[str, str, str]] = field(default_factory=list)
+    # The first field left empty (its id), while the agency can still fill it.
+    empty_field: str = ""
+
+    @property
+    def has_error(self) -> bool:
+        return bool(
+            self.status_error
+            or self.description_error
+            or any(v.numerator_error or v.denominator_error for v in self.values)
+        )
 
     @property
     def status_label(self) -> str:
@@ -148,6 +160,33 @@ def _values_text(value: Value | None, lang: str) -> str:
     if value.quantity.unit == "percent":
         return f"{number_input(value.numerator, lang) or '—'} / {number_input(value.denominator, lang) or '—'}"
     return number_input(value.numerator, lang)
+
+
+def _pair_text(pair: reading.Pair, is_rate: bool, lang: str) -> str:
+    numerator, denominator = (format_decimal(n, places=None, lang=lang) for n in pair)
+    if is_rate:
+        return f"{numerator or '—'} / {denominator or '—'}"
+    return numerator or "—"
+
+
+def since_review_rows(changes: reading.SinceReview | None, lang: str) -> list[tuple[str, str, str]]:
+    if not changes:
+        return []
+    rows = [
+        (
+            change.reading.quantity.subject,
+            _pair_text(change.before, change.reading.is_rate, lang),
+            _pair_text(change.after, change.reading.is_rate, lang),
+        )
+        for change in changes.values
+    ]
+    if changes.status:
+        before, after = (str(PROGRESS_LABELS.get(s, "")) or "—" for s in changes.status)
+        rows.append((_("Progress"), before, after))
+    if changes.description:
+        before, after = (text or "—" for text in changes.description)
+        rows.append((_("What was done"), before, after))
+    return rows
 
 
 def item_rows(
@@ -217,7 +256,10 @@ def item_rows(
             description_error=errors.get(f"i{item.pk}-description", ""),
             previous=before,
             evidence=line.evidence,
+            since_review=since_review_rows(line.since_review, lang),
         )
+        if row_editable:
+            item_row.empty_field = _first_empty(item_row)
         typed_progress = (status, description)
         if stale and status_key in typed and typed_progress != (item.status, item.description):
             saved = PROGRESS_LABELS.get(item.status, "—")
@@ -228,12 +270,129 @@ def item_rows(
     return rows
 
 
-def _group_by_area(rows: list[ItemRow]) -> list[tuple[Area | None, list[ItemRow]]]:
+def _first_empty(row: ItemRow) -> str:
+    """The id of the first field of a target the agency has not filled yet."""
+    for v in row.values:
+        if not v.numerator.strip():
+            return f"v{v.value.pk}-numerator"
+        if v.is_rate and not v.denominator.strip():
+            return f"v{v.value.pk}-denominator"
+    if not row.status:
+        return f"i{row.item.pk}-status"
+    return ""
+
+
+@dataclass
+class Attention:
+    """What on the report page needs someone's attention, by kind, in page order; each kind
+    is shown to the people who act on it (the agency fills, the reviewer decides)."""
+
+    returned: list[ItemRow] = field(default_factory=list)
+    pending: list[ItemRow] = field(default_factory=list)
+    changed: list[ItemRow] = field(default_factory=list)
+    empty: list[ItemRow] = field(default_factory=list)
+    errors: list[ItemRow] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return any((self.returned, self.pending, self.changed, self.empty, self.errors))
+
+
+@dataclass
+class AreaGroup:
+    area: Area | None
+    rows: list[ItemRow]
+    attention: Attention
+
+    @property
+    def open(self) -> bool:
+        return bool(self.attention)
+
+
+def _attention(rows: list[ItemRow], *, editor: bool, reviewer: bool) -> Attention:
+    found = Attention()
+    for row in rows:
+        if row.item.review == ReviewStatus.RETURNED:
+            found.returned.append(row)
+        if reviewer and row.item.review == ReviewStatus.PENDING:
+            found.pending.append(row)
+        if reviewer and row.since_review:
+            found.changed.append(row)
+        if editor and row.empty_field:
+            found.empty.append(row)
+        if row.has_error or row.review_error:
+            found.errors.append(row)
+    return found
+
+
+@dataclass
+class AttentionLink:
+    anchor: str
+    row: ItemRow
+
+
+def attention_groups(attention: Attention) -> list[tuple[str, str, list[AttentionLink]]]:
+    """The summary at the top of the report page: (kind, heading, links), kinds with none left
+    out. A link to an empty target goes to its first empty field, any other to the target."""
+
+    def links(rows: list[ItemRow], empty: bool = False) -> list[AttentionLink]:
+        return [
+            AttentionLink(row.empty_field if empty else f"item-{row.item.pk}", row) for row in rows
+        ]
+
+    kinds = [
+        ("returned", _("Returned for corrections"), links(attention.returned)),
+        ("changed", _("Changed since the last review"), links(attention.changed)),
+        ("pending", _("Awaiting review"), links(attention.pending)),
+        ("empty", _("Not filled in yet"), links(attention.empty, empty=True)),
+    ]
+    return [kind for kind in kinds if kind[2]]
+
+
+def _group_by_area(rows: list[ItemRow], *, editor: bool, reviewer: bool) -> list[AreaGroup]:
     groups: dict[int | None, tuple[Area | None, list[ItemRow]]] = {}
     for row in rows:
         area = row.item.target.area
         groups.setdefault(area.pk if area else None, (area, []))[1].append(row)
-    return sorted(groups.values(), key=lambda g: (g[0] is None, g[0].position if g[0] else 0))
+    ordered = sorted(groups.values(), key=lambda g: (g[0] is None, g[0].position if g[0] else 0))
+    return [
+        AreaGroup(area, found, _attention(found, editor=editor, reviewer=reviewer))
+        for area, found in ordered
+    ]
+
+
+@dataclass
+class FieldError:
+    anchor: str  # the id of the field (or of its target, when the field is not shown)
+    where: str
+    message: str
+
+
+def field_errors(
+    rows: list[ItemRow], narrative_error: str, *, review_field: str = "review"
+) -> list[FieldError]:
+    """Each refused field, in page order, for the list at the top of the page."""
+    found = (
+        [FieldError("narrative", _("Summary of the period"), narrative_error)]
+        if narrative_error
+        else []
+    )
+    for row in rows:
+        target = row.item.target.text
+        for v in row.values:
+            for part, message in (
+                ("numerator", v.numerator_error),
+                ("denominator", v.denominator_error),
+            ):
+                if message:
+                    anchor = f"v{v.value.pk}-{part}" if row.editable else f"item-{row.item.pk}"
+                    found.append(FieldError(anchor, f"{target} · {v.quantity.subject}", message))
+        for part, message in (("status", row.status_error), ("description", row.description_error)):
+            if message:
+                anchor = f"i{row.item.pk}-{part}" if row.editable else f"item-{row.item.pk}"
+                found.append(FieldError(anchor, target, message))
+        if row.review_error:
+            found.append(FieldError(f"{review_field}-{row.item.pk}", target, row.review_error))
+    return found
 
 
 _PAIR = re.compile(r"^(None|-?[\d.]+)/(None|-?[\d.]+)$")
@@ -307,6 +466,9 @@ def _render_report(
         row.review_error = (review_errors or {}).get(row.item.pk, "")
         row.review_comment = (review_typed or {}).get(row.item.pk, row.item.review_comment)
     state = actions.state_on(report, today)
+    groups = _group_by_area(rows, editor=can_edit, reviewer=can_review)
+    attention = _attention(rows, editor=can_edit, reviewer=can_review)
+    narrative_error = (errors or {}).get("narrative", "")
     context = {
         "report": report,
         "round": report.round,
@@ -314,9 +476,14 @@ def _render_report(
         "state": state,
         "state_label": STATE_LABELS.get(state, state),
         "status_label": STATE_LABELS.get(report.status, report.status),
-        "groups": _group_by_area(rows),
+        "groups": groups,
+        "attention": attention,
+        "attention_groups": attention_groups(attention),
+        "field_errors": field_errors(
+            rows, narrative_error, review_field="review" if can_review else "reopen"
+        ),
         "item_count": len(rows),
-        "returned_count": sum(1 for r in rows if r.item.review == ReviewStatus.RETURNED),
+        "returned_count": len(attention.returned),
         "can_edit": can_edit,
         "can_submit": access.can_submit(user, report),
         "can_review": can_review,
@@ -324,7 +491,7 @@ def _render_report(
         "can_reopen": report.status != ReportStatus.DRAFT and access.can_review(user, report),
         "can_view_round": access.can_follow_round(user, report.round),
         "narrative": (typed or {}).get("narrative", report.narrative),
-        "narrative_error": (errors or {}).get("narrative", ""),
+        "narrative_error": narrative_error,
         "narrative_limit": inputs.NARRATIVE_LIMIT,
         "version": version if version is not None else report.version,
         "has_errors": bool(errors),
