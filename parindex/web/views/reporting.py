@@ -363,7 +363,8 @@ def _group_by_area(rows: list[ItemRow], *, editor: bool, reviewer: bool) -> list
 @dataclass
 class FieldError:
     anchor: str  # the id of the field (or of its target, when the field is not shown)
-    where: str
+    field: str  # what the field holds: a quantity, the progress, ...
+    target: str  # the target it belongs to ("" for the report's own fields)
     message: str
 
 
@@ -371,27 +372,32 @@ def field_errors(
     rows: list[ItemRow], narrative_error: str, *, review_field: str = "review"
 ) -> list[FieldError]:
     """Each refused field, in page order, for the list at the top of the page."""
-    found = (
-        [FieldError("narrative", _("Summary of the period"), narrative_error)]
-        if narrative_error
-        else []
-    )
+    found = []
+    if narrative_error:
+        found.append(FieldError("narrative", _("Summary of the period"), "", narrative_error))
     for row in rows:
-        target = row.item.target.text
+        item, target = row.item, row.item.target.text
         for v in row.values:
             for part, message in (
                 ("numerator", v.numerator_error),
                 ("denominator", v.denominator_error),
             ):
                 if message:
-                    anchor = f"v{v.value.pk}-{part}" if row.editable else f"item-{row.item.pk}"
-                    found.append(FieldError(anchor, f"{target} · {v.quantity.subject}", message))
-        for part, message in (("status", row.status_error), ("description", row.description_error)):
+                    anchor = f"v{v.value.pk}-{part}" if row.editable else f"item-{item.pk}"
+                    found.append(FieldError(anchor, v.quantity.subject, target, message))
+        for part, label, message in (
+            ("status", _("Progress"), row.status_error),
+            ("description", _("What was done"), row.description_error),
+        ):
             if message:
-                anchor = f"i{row.item.pk}-{part}" if row.editable else f"item-{row.item.pk}"
-                found.append(FieldError(anchor, target, message))
+                anchor = f"i{item.pk}-{part}" if row.editable else f"item-{item.pk}"
+                found.append(FieldError(anchor, label, target, message))
         if row.review_error:
-            found.append(FieldError(f"{review_field}-{row.item.pk}", target, row.review_error))
+            found.append(
+                FieldError(
+                    f"{review_field}-{item.pk}", _("Reviewer's comment"), target, row.review_error
+                )
+            )
     return found
 
 
