@@ -233,3 +233,27 @@ def test_the_report_page_costs_the_same_queries_for_3_targets_or_12(
     justice, office = report_of(round_, lao_cai.justice), report_of(round_, lao_cai.office)
     assert (justice.items.count(), office.items.count()) == (3, 12)
     assert queries(office) == queries(justice)
+
+
+def test_a_reopening_without_a_reason_links_to_the_reason_box_from_the_top(
+    head: User,
+    coordinator: User,
+    client_for: ClientFor,
+    justice_report: Report,
+    small_plan: SmallPlan,
+) -> None:
+    fill(justice_report, None, counts={})
+    actions.submit_report(justice_report, by=head)
+    training = item_of(justice_report, small_plan.training)
+    actions.accept_pending(justice_report, by=coordinator)
+    actions.finish_review(justice_report, by=coordinator)
+    doc = page(
+        client_for(coordinator).post(
+            f"/reports/{justice_report.pk}/items/{training.pk}/reopen/", {"comment": " "}
+        )
+    )
+    links = [a.attrs["href"] for a in doc.one(data_error_summary=True).select("a")]
+    assert links == [f"#reopen-{training.pk}"]
+    assert doc.one(id=f"reopen-{training.pk}").tag == "textarea"
+    # The accepted target's domain would be folded; its error opens it.
+    assert open_domains(doc)["1"] is True
