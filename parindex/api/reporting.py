@@ -108,6 +108,22 @@ class EvidenceOut(Schema):
     download: str
 
 
+class ValueChangeOut(Schema):
+    value_id: int
+    before: CountsOut
+    after: CountsOut
+
+
+class SinceReviewOut(Schema):
+    """What changed since the reviewer last accepted, returned or reopened the target: each
+    field as it was then (before) and is now (after); a field left out did not change."""
+
+    reviewed_at: datetime | None
+    status: list[str] | None  # [before, after]
+    description: list[str] | None  # [before, after]
+    values: list[ValueChangeOut]
+
+
 class ItemOut(Schema):
     id: int
     target_id: int
@@ -122,6 +138,8 @@ class ItemOut(Schema):
     previous_status: str | None
     values: list[ValueOut]
     evidence: list[EvidenceOut]
+    # None when the target was never reviewed.
+    since_review: SinceReviewOut | None
 
 
 class HistoryOut(Schema):
@@ -282,6 +300,35 @@ def _item_out(line: reading.ItemReading, report: Report, editable: bool) -> dict
             for v in line.values
         ],
         "evidence": [_evidence_out(e) for e in line.evidence],
+        "since_review": _since_review_out(line.since_review, item.reviewed_at),
+    }
+
+
+def _pair_out(pair: reading.Pair, is_rate: bool) -> dict[str, Any]:
+    numerator, denominator = pair
+    rate = (
+        numerator * 100 / denominator if is_rate and numerator is not None and denominator else None
+    )
+    return {"numerator": numerator, "denominator": denominator, "rate": rate}
+
+
+def _since_review_out(
+    changes: reading.SinceReview | None, reviewed_at: datetime | None
+) -> dict[str, Any] | None:
+    if changes is None:
+        return None
+    return {
+        "reviewed_at": reviewed_at,
+        "status": list(changes.status) if changes.status else None,
+        "description": list(changes.description) if changes.description else None,
+        "values": [
+            {
+                "value_id": change.reading.value.pk,
+                "before": _pair_out(change.before, change.reading.is_rate),
+                "after": _pair_out(change.after, change.reading.is_rate),
+            }
+            for change in changes.values
+        ],
     }
 
 

@@ -348,6 +348,17 @@ def test_home_affairs_returns_then_accepts_through_the_api(
         )
     )
     ok(api_for(head).post(f"{base}/submit"))
+    # The reviewer reads what changed since the return, as the page shows it.
+    resubmitted = {i["id"]: i for i in ok(review.get(base))["items"]}
+    assert resubmitted[on_time.pk]["since_review"]["description"] == [
+        "Đã triển khai",
+        "Đã bổ sung 12 hồ sơ tồn",
+    ]
+    assert resubmitted[on_time.pk]["since_review"]["status"] is None
+    assert resubmitted[on_time.pk]["since_review"]["values"] == []
+    assert [
+        i["since_review"]["description"] for i in resubmitted.values() if i["id"] != on_time.pk
+    ] == [None, None]
     ok(review.post(f"{base}/items/{on_time.pk}/review", {"accept": True}))
     accepted = ok(review.post(f"{base}/finish-review"))
     assert accepted["status"] == "accepted"
