@@ -33,6 +33,7 @@ from parindex.methodology.validation import normalise
 from parindex.orgs import actions as org_actions
 from parindex.orgs.access import AnyUser
 from parindex.orgs.models import Organisation, OrgKind, User
+from parindex.plans.models import Plan
 from parindex.reporting import actions as reporting_actions
 from parindex.reporting.models import Item, Report
 from tests.assessment.conftest import import_tree, small_tree
@@ -116,6 +117,8 @@ def _plant(
         return Planted({"round": str(filled_round.round.pk)}, [joint.description])
     if exporter in ("assessment-unit", "assessment-ranking"):
         return _plant_assessment(exporter, hostile, lao_cai, coordinator)
+    if exporter == "forecast":
+        return _plant_forecast(hostile, lao_cai, filled_round)
     assert exporter == "agency-report", f"no hostile data for the exporter {exporter!r}"
     city = filled_round.city
     fill(
@@ -172,6 +175,24 @@ def _plant_assessment(exporter: str, hostile: str, lao_cai: LaoCai, coordinator:
     return Planted({"assessment": str(assessment.pk)}, [org.name])
 
 
+def _plant_forecast(hostile: str, lao_cai: LaoCai, filled_round: FilledRound) -> Planted:
+    """A sub-criterion named in hostile text, in the tree the year's plan is matched to: it has
+    no figure yet, so it is among the points at stake."""
+    spec = small_tree()
+    spec.nodes = [
+        dataclasses.replace(n, name=hostile) if n.code == "1.1" else n for n in spec.nodes
+    ]
+    framework = import_tree(lao_cai.province, spec)
+    plan = filled_round.plan.plan
+    Plan.objects.filter(pk=plan.pk).update(framework=framework)
+    node = Node.objects.get(framework=framework, code="1.1")
+    if hostile == CONTROL:
+        _store_raw(Node, node.pk, name=hostile)
+    node.refresh_from_db()
+    params = {"province": str(lao_cai.province.pk), "year": str(plan.year), "part": "stakes"}
+    return Planted(params, [node.name])
+
+
 def _words(value: str) -> str:
     return " ".join(value.split())
 
@@ -189,6 +210,7 @@ def test_every_exporter_is_fed_hostile_text_here() -> None:
         "agency-report",
         "assessment-unit",
         "assessment-ranking",
+        "forecast",
     }
 
 
