@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "parindex.assessment",
     "parindex.benchmark",
     "parindex.forecasting",
+    "parindex.surveys",
     "parindex.exports",
     "parindex.scoring",
     "parindex.api",

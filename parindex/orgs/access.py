@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from parindex.methodology.models import Framework, Node
     from parindex.plans.models import Plan, PlanImport
     from parindex.reporting.models import Evidence, Item, Report, Round
+    from parindex.surveys.models import Questionnaire, Response, Survey
 
 AnyUser = User | AnonymousUser
 
@@ -697,3 +698,68 @@ def can_delete_scenario(user: AnyUser, scenario: Scenario) -> bool:
         or scenario.created_by_id == getattr(user, "pk", None)
         or bool(who.coordinator_of)
     )
+
+
+# --- satisfaction surveys --------------------------------------------------------------------
+#
+# A survey is seen by the province's coordinators and leaders (all its responses and the
+# province's figures) and by the people of its agencies (their own agency's responses and
+# results only). Coordinators create surveys and import responses. Questionnaires are shared
+# by every province.
+
+
+def questionnaires_for(user: AnyUser) -> QuerySet[Questionnaire]:
+    from parindex.surveys.models import Questionnaire
+
+    if not user.is_authenticated:
+        return Questionnaire.objects.none()
+    return Questionnaire.objects.all()
+
+
+def can_manage_questionnaires(user: AnyUser) -> bool:
+    """A questionnaire is national: any province's Home Affairs (or an administrator) adds one."""
+    access = access_for(user)
+    return access.superuser or bool(access.coordinator_of)
+
+
+def surveys_for(user: AnyUser) -> QuerySet[Survey]:
+    from parindex.surveys.models import Survey
+
+    who = access_for(user)
+    if who.superuser:
+        return Survey.objects.all()
+    if not user.is_authenticated:
+        return Survey.objects.none()
+    own = Organisation.objects.filter(pk__in=who.own_agencies).values("province_id")
+    return Survey.objects.filter(Q(province_id__in=who.province_wide) | Q(province_id__in=own))
+
+
+def survey_for(user: AnyUser, pk: int | str) -> Survey:
+    return _one(surveys_for(user).select_related("province", "questionnaire"), pk, "survey")
+
+
+def responses_for(user: AnyUser) -> QuerySet[Response]:
+    """An agency's people read their agency's responses; coordinators and leaders the
+    province's."""
+    from parindex.surveys.models import Response
+
+    who = access_for(user)
+    if who.superuser:
+        return Response.objects.all()
+    if not user.is_authenticated:
+        return Response.objects.none()
+    return Response.objects.filter(
+        Q(survey__province_id__in=who.province_wide) | Q(agency_id__in=who.own_agencies)
+    )
+
+
+def can_read_survey_province(user: AnyUser, survey: Survey) -> bool:
+    """The province's figures (every agency pooled or weighted) are the coordinators' and
+    leaders'."""
+    who = access_for(user)
+    return who.superuser or survey.province_id in who.province_wide
+
+
+def can_manage_surveys(user: AnyUser, province_id: int | None) -> bool:
+    """The province's coordinators create its surveys and import their responses."""
+    return can_manage_organisations(user, province_id)

@@ -47,6 +47,7 @@ DOMAIN_APPS = {
     "assessment",
     "benchmark",
     "forecasting",
+    "surveys",
 }
 
 

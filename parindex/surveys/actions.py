@@ -1,0 +1,262 @@
+"""Every write to surveys: questionnaires, surveys, imported responses. Each checks permission,
+checks its input like every other channel, writes in one transaction and is audited."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parindex.lib import archives
+from parindex.orgs import access
+from parindex.orgs.audit import record
+from parindex.orgs.inputs import field_text
+from parindex.orgs.models import Organisation, OrgKind, User
+from parindex.surveys import flat, shipped
+from parindex.surveys.models import (
+    Answer,
+    Question,
+    Questionnaire,
+    Response,
+    ResponseChannel,
+    Section,
+    Survey,
+)
+from parindex.surveys.questions import QuestionnaireSpec
+from parindex.surveys.reading import spec_of
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
+
+class ImportRefused(ValueError):
+    """Nothing was saved; `problems` name every bad row."""
+
+    def __init__(self, problems: Sequence[flat.Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = list(problems)
+
+
+@dataclass
+class ImportOutcome:
+    saved: int
+    skipped: list[flat.Problem] = field(default_factory=list)
+
+
+# --- questionnaires ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def load_questionnaire(spec: QuestionnaireSpec, *, by: User | None) -> Questionnaire:
+    """Store a questionnaire version. A version, once stored, is never changed: loading the
+    same code and version again returns the stored one; changed wording needs a new version."""
+    if by is not None and not access.can_manage_questionnaires(by):
+        raise PermissionDenied(_("You may not add questionnaires."))
+    existing = Questionnaire.objects.filter(code=spec.code, version=spec.version).first()
+    if existing is not None:
+        if spec_of(existing) != spec:
+            raise ValidationError(
+                {
+                    "version": _(
+                        "Version %(version)s of %(code)s is already stored with other "
+                        "content: give the changed questionnaire a new version."
+                    )
+                    % {"version": spec.version, "code": spec.code}
+                }
+            )
+        return existing
+    for name in ("title_vi", "title_en", "source"):
+        field_text(Questionnaire, name, getattr(spec, name))
+    for question in spec.questions:
+        field_text(Question, "text_vi", question.text_vi)
+        field_text(Question, "text_en", question.text_en)
+    created: Questionnaire = shipped.write_questionnaire(
+        spec, questionnaire=Questionnaire, section=Section, question=Question
+    )
+    record(
+        by,
+        "surveys.questionnaire.load",
+        created,
+        changes={"code": spec.code, "version": spec.version, "questions": len(spec.questions)},
+    )
+    return created
+
+
+def load_default_questionnaire(*, by: User | None = None) -> Questionnaire:
+    """The shipped `sipas-default` questionnaire, stored if it is not yet."""
+    return load_questionnaire(shipped.default_questionnaire(), by=by)
+
+
+def latest_questionnaire(code: str) -> Questionnaire | None:
+    """The newest version of a questionnaire; the shipped default is stored on first use."""
+    found = Questionnaire.objects.filter(code=code).order_by("-version").first()
+    if found is None and code == shipped.DEFAULT_CODE:
+        return load_default_questionnaire()
+    return found
+
+
+# --- surveys ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_survey(
+    *,
+    by: User | None,
+    code: str,
+    questionnaire: Questionnaire,
+    province: Organisation,
+    starts_on: date,
+    ends_on: date,
+    title: str = "",
+) -> Survey:
+    """A questionnaire run for a province from `starts_on` to `ends_on` (both included)."""
+    if by is not None and not access.can_manage_surveys(by, province.pk):
+        raise PermissionDenied(_("You may not create surveys for this province."))
+    problems: dict[str, list[str]] = {}
+    try:
+        code = field_text(Survey, "code", code)
+    except ValidationError as error:
+        problems["code"] = error.messages
+    else:
+        if not _SLUG.match(code):
+            problems["code"] = [
+                _("A code is lower-case letters and digits joined by - or _, such as sipas-2020.")
+            ]
+        elif Survey.objects.filter(code=code).exists():
+            problems["code"] = [_("A survey with the code %(code)s exists.") % {"code": code}]
+    try:
+        title = field_text(Survey, "title", title)
+    except ValidationError as error:
+        problems["title"] = error.messages
+    if province.kind != OrgKind.PROVINCE:
+        problems["province"] = [_("Choose a province.")]
+    if ends_on < starts_on:
+        problems["ends_on"] = [_("The survey ends before it starts.")]
+    if problems:
+        raise ValidationError(problems)
+    survey = Survey.objects.create(
+        code=code,
+        title=title,
+        questionnaire=questionnaire,
+        province=province,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=by,
+    )
+    record(
+        by,
+        "surveys.survey.create",
+        survey,
+        province=province,
+        changes={
+            "code": [None, code],
+            "questionnaire": [None, str(questionnaire)],
+            "starts_on": [None, starts_on.isoformat()],
+            "ends_on": [None, ends_on.isoformat()],
+        },
+    )
+    return survey
+
+
+# --- responses -------------------------------------------------------------------------------
+
+
+def survey_agencies(survey: Survey) -> dict[str, Organisation]:
+    """The agencies a response may name: the survey province's, by code."""
+    return {
+        a.code: a
+        for a in Organisation.objects.filter(province_id=survey.province_id).exclude(
+            kind=OrgKind.PROVINCE
+        )
+    }
+
+
+def check_upload(data: bytes, filename: str, survey: Survey) -> flat.Checked:
+    """Read and check a flat table of responses against the survey; nothing is written."""
+    try:
+        with archives.time_limit():
+            cells, problems = flat.read_cells(data, filename)
+    except archives.ReadTooLong:
+        seconds = f"{archives.READ_SECONDS:g}"
+        return flat.Checked(
+            problems=[flat.Problem(0, "read_too_long", {"name": filename, "seconds": seconds})]
+        )
+    if problems:
+        return flat.Checked(problems=problems)
+    taken = Response.objects.filter(survey=survey).exclude(dossier_code="")
+    return flat.check_rows(
+        cells,
+        spec_of(survey.questionnaire),
+        agencies=survey_agencies(survey),
+        starts_on=survey.starts_on,
+        ends_on=survey.ends_on,
+        taken=taken.values_list("dossier_code", flat=True),
+    )
+
+
+def import_responses(
+    data: bytes,
+    filename: str,
+    *,
+    survey: Survey,
+    by: User | None,
+    skip_bad_rows: bool = False,
+) -> ImportOutcome:
+    """Add the responses of a flat table to the survey.
+
+    Every bad row is reported and nothing is saved, unless `skip_bad_rows` is chosen: then the
+    good rows are saved and the bad ones returned in `skipped`. A file that cannot be read, or
+    has no good row, is refused either way."""
+    if by is not None and not access.can_manage_surveys(by, survey.province_id):
+        raise PermissionDenied(_("You may not import responses to this survey."))
+    checked = check_upload(data, filename, survey)
+    if checked.fatal or (checked.problems and not skip_bad_rows) or not checked.rows:
+        raise ImportRefused(checked.problems or [flat.Problem(0, "no_rows")])
+    agencies = survey_agencies(survey)
+    questions = {q.code: q for q in survey.questionnaire.questions.all()}
+    try:
+        with transaction.atomic():
+            responses = Response.objects.bulk_create(
+                Response(
+                    survey=survey,
+                    agency=agencies[row.agency],
+                    submitted_at=timezone.make_aware(row.submitted_at),
+                    dossier_code=row.dossier_code,
+                    channel=ResponseChannel.IMPORT,
+                    created_by=by,
+                )
+                for row in checked.rows
+            )
+            Answer.objects.bulk_create(
+                (
+                    Answer(
+                        response=response,
+                        question=questions[code],
+                        number=value.number,
+                        text=value.text,
+                    )
+                    for response, row in zip(responses, checked.rows, strict=True)
+                    for code, value in row.answers.items()
+                ),
+                batch_size=2_000,
+            )
+            record(
+                by,
+                "surveys.responses.import",
+                survey,
+                province=survey.province_id,
+                changes={
+                    "file": filename[:255],
+                    "saved": len(responses),
+                    "skipped_rows": sorted(checked.bad_rows),
+                },
+            )
+    except IntegrityError:
+        # Another import took one of these dossier codes meanwhile.
+        raise ImportRefused([flat.Problem(0, "dossier_conflict")]) from None
+    return ImportOutcome(len(responses), checked.problems)

@@ -1,0 +1,87 @@
+"""A survey's satisfaction indices as a person may read them: the answers gathered through the
+access rule, the figures computed by the pure `stats`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from parindex.orgs import access
+from parindex.orgs.access import AnyUser
+from parindex.surveys import stats
+from parindex.surveys.models import Answer, QuestionKind, Survey
+
+PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+class BadPeriod(ValueError):
+    """The period is not a quarter such as 2020Q2."""
+
+
+@dataclass(frozen=True)
+class SurveyIndices:
+    survey: Survey
+    period: str  # "all" for the whole survey, or 2020Q2
+    rows: list[stats.Index]
+    # Empty for a person who reads only their own agency's figures.
+    province: list[stats.Index]
+
+
+def quarter_bounds(period: str) -> tuple[date, date]:
+    """The first day of the quarter and the first day after it."""
+    match = PERIOD.match(period)
+    if not match:
+        raise BadPeriod(period)
+    year, number = int(match.group(1)), int(match.group(2))
+    first = date(year, 3 * number - 2, 1)
+    after = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
+    return first, after
+
+
+def _moment(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def survey_indices(
+    user: AnyUser,
+    survey: Survey,
+    *,
+    period: str | None = None,
+    volumes: Mapping[str, int] | None = None,
+) -> SurveyIndices:
+    """Every agency × factor index over the whole survey (or one quarter), and the province's
+    per factor for those who may read it. `volumes` gives agencies' dossiers in the period, by
+    code, for the minimum samples and the weighted province figure. Only the 1–5 satisfaction
+    questions that feed a factor count."""
+    label = period or stats.WHOLE
+    start, after = survey.starts_on, survey.ends_on + timedelta(days=1)
+    if period is not None:
+        first, end = quarter_bounds(period)
+        start, after = max(start, first), min(after, end)
+    responses = access.responses_for(user).filter(
+        survey=survey, submitted_at__gte=_moment(start), submitted_at__lt=_moment(after)
+    )
+    answers = (
+        Answer.objects.filter(
+            response__in=responses,
+            question__kind=QuestionKind.SCALE,
+            question__dimension__in=("", "satisfaction"),
+            number__isnull=False,
+        )
+        .exclude(question__factor="")
+        .values_list("response__agency__code", "question__factor", "number")
+    )
+    scores = (
+        stats.Score(agency, factor, label, int(number))
+        for agency, factor, number in answers
+        if number is not None
+    )
+    by_period = {(code, label): volume for code, volume in volumes.items()} if volumes else None
+    rows, province = stats.indices(scores, volumes=by_period)
+    if not access.can_read_survey_province(user, survey):
+        province = []
+    return SurveyIndices(survey, label, rows, province)
