@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from parindex.orgs import actions as orgs
-from parindex.orgs.models import Organisation, OrgKind
+from parindex.orgs.models import AuditEntry, Organisation, OrgKind, User
 from parindex.surveys.models import Response, Survey
 from tests.surveys.conftest import csv_bytes, xlsx_bytes
 
@@ -196,3 +196,31 @@ def test_load_default_is_idempotent(db: None) -> None:
     again, _err = run("load-default")
     assert first == again
     assert first.startswith("sipas-default v1: ")
+
+
+def test_indices_as_a_person_show_what_they_may_see_and_the_operators_read_is_logged(
+    survey: Survey, reporter: User
+) -> None:
+    from parindex.surveys import actions
+
+    actions.import_responses(
+        csv_bytes(
+            [
+                ("agency", "submitted_at", "sat_staff"),
+                ("so-tu-phap", "2020-02-01", "5"),
+                ("so-noi-vu", "2020-05-02", "4"),
+            ]
+        ),
+        "r.csv",
+        survey=survey,
+        by=None,
+    )
+    out, _err = run("indices", "--survey", "sipas-2020", "--json", "--as", reporter.username)
+    assert [r["agency"] for r in json.loads(out)] == ["so-tu-phap"]
+    assert not AuditEntry.objects.filter(object_id="survey-indices").exists()
+    out, _err = run("indices", "--survey", "sipas-2020", "--json")
+    assert [r["agency"] for r in json.loads(out)] == ["so-noi-vu", "so-tu-phap"]
+    entry = AuditEntry.objects.get(object_id="survey-indices")
+    assert entry.province_id == survey.province_id
+    out, _err = run("indices", "--survey", "sipas-2020")
+    assert "(province)\tstaff\tn=2\tshare=1.0000 [0.3424, 1.0000]\tmean=4.50" in out

@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from parindex.exports.actions import record_full_export
 from parindex.orgs import access
 from parindex.orgs.access import Access
 from parindex.orgs.audit import channel
@@ -170,6 +171,17 @@ class Command(BaseCommand):
             reader = person
         try:
             found = indices.survey_indices(reader, survey, period=options["period"] or None)
+            if not options["username"]:
+                # Reading every agency's figures as the operator is never silent.
+                params = {"survey": survey.code}
+                if options["period"]:
+                    params["period"] = options["period"]
+                record_full_export(
+                    "survey-indices",
+                    "json" if options["json"] else "text",
+                    params,
+                    province=survey.province_id,
+                )
         except indices.BadPeriod:
             raise _bad(f"--period {options['period']}: give a quarter such as 2020Q2") from None
         if options["json"]:
