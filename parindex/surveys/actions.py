@@ -18,7 +18,7 @@ from parindex.orgs import access
 from parindex.orgs.audit import record
 from parindex.orgs.inputs import field_text
 from parindex.orgs.models import Organisation, OrgKind, User
-from parindex.surveys import flat, shipped
+from parindex.surveys import flat, shipped, xlsform
 from parindex.surveys.models import (
     Answer,
     Question,
@@ -28,7 +28,7 @@ from parindex.surveys.models import (
     Section,
     Survey,
 )
-from parindex.surveys.questions import QuestionnaireSpec
+from parindex.surveys.questions import QuestionnaireError, QuestionnaireSpec
 from parindex.surveys.reading import spec_of
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -85,6 +85,19 @@ def load_questionnaire(spec: QuestionnaireSpec, *, by: User | None) -> Questionn
         changes={"code": spec.code, "version": spec.version, "questions": len(spec.questions)},
     )
     return created
+
+
+def import_xlsform(data: bytes, *, by: User | None) -> Questionnaire:
+    """Store the questionnaire of an XLSForm workbook (KoboToolbox, ODK); QuestionnaireError
+    names the sheet and row of a problem, and nothing is stored."""
+    if by is not None and not access.can_manage_questionnaires(by):
+        raise PermissionDenied(_("You may not add questionnaires."))
+    try:
+        with archives.time_limit():
+            spec = xlsform.read_xlsform(data)
+    except archives.ReadTooLong:
+        raise QuestionnaireError("the workbook took too long to read") from None
+    return load_questionnaire(spec, by=by)
 
 
 def load_default_questionnaire(*, by: User | None = None) -> Questionnaire:

@@ -4,6 +4,7 @@ Contracts (docs/surveys.md):
   parindex survey create --code CODE --questionnaire sipas-default --province lao-cai-1991 \
       --from 2020-01-01 --to 2020-12-31
   parindex survey import FILE --survey CODE [--skip-bad-rows]
+  parindex survey questionnaire-import FORM.xlsx | questionnaire-export CODE -o FORM.xlsx
   parindex survey indices --survey CODE --json [--period 2020Q2]
     → [{"agency": "so-y-te", "factor": "staff", "n": 281, "satisfied": 262, "share": "0.9324",
         "ci95": ["0.8968", "0.9563"], "mean": "4.41"}, ...]
@@ -27,9 +28,11 @@ from parindex.orgs import access
 from parindex.orgs.access import Access
 from parindex.orgs.audit import channel
 from parindex.orgs.models import Organisation, OrgKind, User
-from parindex.surveys import actions, indices, stats
+from parindex.surveys import actions, indices, stats, xlsform
 from parindex.surveys.messages import describe_problem
-from parindex.surveys.models import Survey
+from parindex.surveys.models import Questionnaire, Survey
+from parindex.surveys.questions import QuestionnaireError
+from parindex.surveys.reading import spec_of
 
 BAD_ARGUMENT = 2
 # A responses file larger than this is not one province's survey.
@@ -59,7 +62,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(
-            dest="subcommand", required=True, metavar="{create,import,indices,load-default}"
+            dest="subcommand",
+            required=True,
+            metavar="{create,import,indices,load-default,questionnaire-import,questionnaire-export}",
         )
         create = sub.add_parser("create", help="Run a questionnaire for a province over dates.")
         create.add_argument("--code", required=True, help="The survey's code, e.g. sipas-2020.")
@@ -89,6 +94,16 @@ class Command(BaseCommand):
             help="Show what this person may see (their agency's rows only, for agency staff).",
         )
         sub.add_parser("load-default", help="Store the shipped sipas-default questionnaire.")
+        qimp = sub.add_parser(
+            "questionnaire-import", help="Store a questionnaire from an XLSForm workbook."
+        )
+        qimp.add_argument("file")
+        qexp = sub.add_parser(
+            "questionnaire-export", help="Write a questionnaire as an XLSForm workbook."
+        )
+        qexp.add_argument("code")
+        qexp.add_argument("--version", type=int, help="The newest version without.")
+        qexp.add_argument("-o", "--output", required=True, help="The .xlsx file to write.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         with channel("cli"):
@@ -98,6 +113,31 @@ class Command(BaseCommand):
         questionnaire = actions.load_default_questionnaire(by=None)
         count = questionnaire.questions.count()
         self.stdout.write(f"{questionnaire}: {count} questions")
+
+    def _questionnaire_import(self, options: dict[str, Any]) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise _bad(f"{path}: no such file")
+        if path.stat().st_size > MAX_FILE:
+            raise _bad(f"{path}: larger than {MAX_FILE // 1_000_000} MB")
+        try:
+            questionnaire = actions.import_xlsform(path.read_bytes(), by=None)
+        except QuestionnaireError as error:
+            raise CommandError(f"{path}: {error}", returncode=1) from None
+        except ValidationError as error:
+            raise CommandError(f"{path}: {' '.join(error.messages)}", returncode=1) from None
+        count = questionnaire.questions.count()
+        self.stdout.write(f"{questionnaire}: {count} questions")
+
+    def _questionnaire_export(self, options: dict[str, Any]) -> None:
+        found = Questionnaire.objects.filter(code=options["code"])
+        if options["version"] is not None:
+            found = found.filter(version=options["version"])
+        questionnaire = found.order_by("-version").first()
+        if questionnaire is None:
+            raise _bad(f"{options['code']}: no such questionnaire")
+        Path(options["output"]).write_bytes(xlsform.write_xlsform(spec_of(questionnaire)))
+        self.stdout.write(f"{questionnaire} written to {options['output']}")
 
     def _create(self, options: dict[str, Any]) -> None:
         starts_on = _day("--from", options["starts_on"])
