@@ -39,6 +39,7 @@ from parindex.plans import actions as plan_actions
 from parindex.plans.models import Plan, PlanImport
 from parindex.reporting import actions
 from parindex.reporting.models import Evidence, Item, Report, Round
+from parindex.surveys import actions as survey_actions
 from tests.conftest import LaoCai, YenBai
 from tests.plans.support import SEED, SEED_BYTES, illustrative_tree
 from tests.web.reporting_data import SmallPlan, fill, open_quarter, report_of, value_of
@@ -151,6 +152,14 @@ def world(
         name="Thêm một sáng kiến",
         changes={forecast_leaf: "3"},
     )
+    survey = survey_actions.create_survey(
+        by=None,
+        code="sipas-2020",
+        questionnaire=survey_actions.load_default_questionnaire(),
+        province=lao_cai.province,
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2020, 12, 31),
+    )
     colleague = org_actions.create_person(
         by=None,
         username="mai.stp",
@@ -189,6 +198,7 @@ def world(
             "leaf": leaf.node.code,
             "forecast_leaf": forecast_leaf,
             "scenario": scenario,
+            "survey": survey,
         },
     )
 
@@ -538,6 +548,9 @@ def a(path: str) -> Callable[[World], str]:
 API_IN_PROVINCE = api(200, citizen=404, outsider=404)
 API_JUSTICE_DATA = api(200, district_head=404, citizen=404, outsider=404)
 API_FORECAST = api(404, coordinator=200, leader=200)
+# A survey's results: the province's coordinators and leaders, and the people of its agencies
+# (their own agency's rows).
+API_SURVEY = api(404, coordinator=200, leader=200, reporter=200, head=200, district_head=200)
 
 API: dict[str, Route] = {
     "GET /api/orgs/me": R(a("/api/orgs/me"), api(200)),
@@ -785,6 +798,11 @@ API: dict[str, Route] = {
         writers=CREATORS,
         method="multipart",
         payload=lambda x: {"year": "2020", "text": "Quảng Ninh\t91,04\t1\n"},
+    ),
+    # Satisfaction surveys: listed to whoever follows one; results as `API_SURVEY`.
+    "GET /api/surveys": R(a("/api/surveys"), api(200)),
+    "GET /api/surveys/{survey_id}/indices": R(
+        a("/api/surveys/{x.extra[survey].pk}/indices"), API_SURVEY
     ),
     # The forecast: the province's coordinators and leaders; what-if keeps nothing.
     "GET /api/forecast": R(

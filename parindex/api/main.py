@@ -16,6 +16,7 @@ from parindex.api.people import router as people_router
 from parindex.api.plans import router as plans_router
 from parindex.api.reporting import router as reporting_router
 from parindex.api.results import router as results_router
+from parindex.api.surveys import router as surveys_router
 from parindex.reporting.actions import Conflict
 
 api = NinjaAPI(
@@ -34,6 +35,7 @@ api.add_router("/reporting", reporting_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/results", results_router)
 api.add_router("/forecast", forecast_router)
+api.add_router("/surveys", surveys_router)
 
 
 @api.exception_handler(PermissionDenied)
