@@ -4,9 +4,9 @@ checks its input like every other channel, writes in one transaction and is audi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,11 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.lib import archives
+from parindex.lib.text import clean
 from parindex.orgs import access
 from parindex.orgs.audit import record
 from parindex.orgs.inputs import field_text
 from parindex.orgs.models import Organisation, OrgKind, User
 from parindex.surveys import flat, shipped, xlsform
+from parindex.surveys.messages import describe_problem
 from parindex.surveys.models import (
     Answer,
     Question,
@@ -177,6 +179,89 @@ def create_survey(
 
 
 # --- responses -------------------------------------------------------------------------------
+
+
+def add_response(
+    survey: Survey,
+    *,
+    by: User | None,
+    agency: Organisation,
+    submitted_at: datetime,
+    answers: Mapping[str, str],
+    dossier_code: str = "",
+    channel: str = ResponseChannel.PAPER,
+) -> Response:
+    """One response, as entered from a paper form (and, later, sent by the public form): the
+    same checks as an import, refused as a ValidationError keyed by the field or question."""
+    if by is not None and not access.can_manage_surveys(by, survey.province_id):
+        raise PermissionDenied(_("You may not enter responses to this survey."))
+    problems: dict[str, list[str]] = {}
+
+    def refuse(key: str, code: str, **params: object) -> None:
+        problems.setdefault(key, []).append(describe_problem(flat.Problem(0, code, params)))
+
+    if agency.province_id != survey.province_id or agency.kind == OrgKind.PROVINCE:
+        refuse("agency", "unknown_agency", agency=agency.code)
+    local = timezone.localtime(submitted_at) if timezone.is_aware(submitted_at) else submitted_at
+    if not survey.starts_on <= local.date() <= survey.ends_on:
+        refuse(
+            "submitted_at",
+            "date_outside",
+            value=local.date().isoformat(),
+            **{"from": survey.starts_on, "to": survey.ends_on},
+        )
+    dossier_code = clean(dossier_code)
+    if len(dossier_code) > flat.DOSSIER_MAX:
+        refuse("dossier_code", "dossier_too_long", limit=flat.DOSSIER_MAX)
+    elif dossier_code and survey.responses.filter(dossier_code=dossier_code).exists():
+        refuse("dossier_code", "dossier_answered", dossier=dossier_code)
+    if channel not in ResponseChannel.values:
+        problems["channel"] = [_("Choose how the response came in.")]
+    spec = spec_of(survey.questionnaire)
+    unknown = sorted(set(answers) - {q.code for q in spec.questions})
+    if unknown:
+        refuse("__all__", "unknown_questions", questions=", ".join(unknown))
+    checked, refusals = flat.check_answers(spec.questions, answers)
+    for refusal in refusals:
+        refuse(str(refusal.params["question"]), refusal.code, **refusal.params)
+    if not checked and not refusals:
+        refuse("__all__", "nothing_answered")
+    if problems:
+        raise ValidationError(problems)
+    questions = {q.code: q for q in survey.questionnaire.questions.all()}
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                survey=survey,
+                agency=agency,
+                submitted_at=submitted_at
+                if timezone.is_aware(submitted_at)
+                else timezone.make_aware(submitted_at),
+                dossier_code=dossier_code,
+                channel=channel,
+                created_by=by,
+            )
+            Answer.objects.bulk_create(
+                Answer(response=response, question=questions[code], number=v.number, text=v.text)
+                for code, v in checked.items()
+            )
+            record(
+                by,
+                "surveys.response.add",
+                response,
+                province=survey.province_id,
+                changes={"agency": agency.code, "channel": channel, "answers": len(checked)},
+            )
+    except IntegrityError:
+        # The same dossier answered meanwhile, through another channel.
+        raise ValidationError(
+            {
+                "dossier_code": describe_problem(
+                    flat.Problem(0, "dossier_answered", {"dossier": dossier_code})
+                )
+            }
+        ) from None
+    return response
 
 
 def survey_agencies(survey: Survey) -> dict[str, Organisation]:

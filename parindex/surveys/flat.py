@@ -11,13 +11,20 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from parindex.lib import archives
 from parindex.lib.text import clean
-from parindex.surveys.questions import QuestionnaireSpec, Refusal, Value, check_answer, is_shown
+from parindex.surveys.questions import (
+    QuestionnaireSpec,
+    QuestionSpec,
+    Refusal,
+    Value,
+    check_answer,
+    is_shown,
+)
 
 FIXED = ("agency", "submitted_at", "dossier_code")
 REQUIRED = ("agency", "submitted_at")
@@ -157,6 +164,40 @@ def parse_moment(text: str) -> datetime | None:
         return None
 
 
+# --- checking the answers of one response ------------------------------------------------------
+
+
+def check_answers(
+    questions: Sequence[QuestionSpec], values: Mapping[str, str]
+) -> tuple[dict[str, Value], list[Refusal]]:
+    """One response's answers, in the questionnaire's order, and why any is refused (each
+    refusal's params name its question): outside the scale or choices, or answering a question
+    its skip condition hides. Blank values are no answer."""
+    answers: dict[str, Value] = {}
+    refusals: list[Refusal] = []
+    for question in questions:
+        result = check_answer(question, values.get(question.code, ""))
+        if result is None:
+            continue
+        if isinstance(result, Refusal):
+            refusals.append(Refusal(result.code, {"question": question.code, **result.params}))
+            continue
+        if not is_shown(question, answers):
+            refusals.append(
+                Refusal(
+                    "not_asked",
+                    {
+                        "question": question.code,
+                        "condition": question.show_if_question,
+                        "value": question.show_if_value,
+                    },
+                )
+            )
+            continue
+        answers[question.code] = result
+    return answers, refusals
+
+
 # --- checking the rows ---------------------------------------------------------------------------
 
 
@@ -231,30 +272,8 @@ def check_rows(
             problems.append(Problem(number, "dossier_answered", {"dossier": dossier}))
         elif dossier:
             seen[dossier] = number
-        answers: dict[str, Value] = {}
-        for question in ordered:
-            result = check_answer(question, values[question.code])
-            if result is None:
-                continue
-            if isinstance(result, Refusal):
-                problems.append(
-                    Problem(number, result.code, {"question": question.code, **result.params})
-                )
-                continue
-            if not is_shown(question, answers):
-                problems.append(
-                    Problem(
-                        number,
-                        "not_asked",
-                        {
-                            "question": question.code,
-                            "condition": question.show_if_question,
-                            "value": question.show_if_value,
-                        },
-                    )
-                )
-                continue
-            answers[question.code] = result
+        answers, refusals = check_answers(ordered, values)
+        problems.extend(Problem(number, r.code, r.params) for r in refusals)
         if not answers and not problems:
             problems.append(Problem(number, "no_answers"))
         if problems:

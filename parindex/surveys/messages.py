@@ -23,6 +23,7 @@ def describe_problem(problem: Problem) -> str:
             "Columns that are neither agency, submitted_at, dossier_code nor a "
             "question of the questionnaire: %(columns)s."
         ),
+        "unknown_questions": _("Not questions of the questionnaire: %(questions)s."),
         "missing_columns": _("Columns missing: %(columns)s."),
         "duplicate_columns": _("Columns given twice: %(columns)s."),
         "extra_cells": _("the row has more cells than the %(columns)s columns of the header."),
@@ -46,6 +47,7 @@ def describe_problem(problem: Problem) -> str:
             "%(question)s is answered, but it is asked only when %(condition)s is %(value)s."
         ),
         "no_answers": _("the row answers no question."),
+        "nothing_answered": _("Answer at least one question."),
         "dossier_conflict": _(
             "Another import saved responses for some of these dossiers meanwhile: import again."
         ),
