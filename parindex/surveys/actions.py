@@ -19,7 +19,7 @@ from parindex.orgs import access
 from parindex.orgs.audit import record
 from parindex.orgs.inputs import field_text
 from parindex.orgs.models import Organisation, OrgKind, User
-from parindex.surveys import flat, shipped, xlsform
+from parindex.surveys import flat, shipped, stats, xlsform
 from parindex.surveys.messages import describe_problem
 from parindex.surveys.models import (
     Answer,
@@ -29,6 +29,7 @@ from parindex.surveys.models import (
     ResponseChannel,
     Section,
     Survey,
+    Volume,
 )
 from parindex.surveys.questions import QuestionnaireError, QuestionnaireSpec
 from parindex.surveys.reading import spec_of
@@ -262,6 +263,60 @@ def add_response(
             }
         ) from None
     return response
+
+
+def survey_quarters(survey: Survey) -> list[str]:
+    """The quarters the survey's dates touch: 2020Q1 … 2020Q4."""
+    quarters: list[str] = []
+    year, month = survey.starts_on.year, survey.starts_on.month
+    while date(year, month, 1) <= survey.ends_on:
+        label = stats.quarter(date(year, month, 1))
+        if label not in quarters:
+            quarters.append(label)
+        month += 3
+        if month > 12:
+            year, month = year + 1, month - 12
+    last = stats.quarter(survey.ends_on)
+    if last not in quarters:
+        quarters.append(last)
+    return quarters
+
+
+def import_volumes(data: bytes, filename: str, *, survey: Survey, by: User | None) -> int:
+    """Set agencies' dossier volumes from a table of agency, period and dossiers; a volume
+    given again replaces the earlier one. Nothing is saved when a row is bad."""
+    if by is not None and not access.can_manage_surveys(by, survey.province_id):
+        raise PermissionDenied(_("You may not change this survey."))
+    try:
+        with archives.time_limit():
+            cells, problems = flat.read_cells(data, filename)
+    except archives.ReadTooLong:
+        seconds = f"{archives.READ_SECONDS:g}"
+        raise ImportRefused(
+            [flat.Problem(0, "read_too_long", {"name": filename, "seconds": seconds})]
+        ) from None
+    if problems:
+        raise ImportRefused(problems)
+    agencies = survey_agencies(survey)
+    rows, problems = flat.check_volumes(cells, agencies=agencies, quarters=survey_quarters(survey))
+    if problems:
+        raise ImportRefused(problems)
+    with transaction.atomic():
+        for row in rows:
+            Volume.objects.update_or_create(
+                survey=survey,
+                agency=agencies[row.agency],
+                period=row.period,
+                defaults={"dossiers": row.dossiers},
+            )
+        record(
+            by,
+            "surveys.volumes.import",
+            survey,
+            province=survey.province_id,
+            changes={"file": filename[:255], "rows": len(rows)},
+        )
+    return len(rows)
 
 
 def survey_agencies(survey: Survey) -> dict[str, Organisation]:

@@ -282,3 +282,71 @@ def check_rows(
         assert moment is not None
         checked.rows.append(Row(number, agency, moment, dossier, answers))
     return checked
+
+
+# --- dossier volumes -----------------------------------------------------------------------------
+
+VOLUME_MAX = 100_000_000
+# 1.234 or 1 234: thousands grouped the Vietnamese way.
+_GROUPED = re.compile(r"^[0-9]{1,3}([. ][0-9]{3})+$")
+
+
+@dataclass(frozen=True)
+class VolumeRow:
+    row: int
+    agency: str
+    period: str  # "all" or a quarter such as 2020Q2
+    dossiers: int
+
+
+def check_volumes(
+    cells: Sequence[tuple[int, tuple[str, ...]]],
+    *,
+    agencies: Iterable[str],
+    quarters: Iterable[str],
+) -> tuple[list[VolumeRow], list[Problem]]:
+    """Rows of `agency`, `period` (a quarter of the survey; blank or `all` for the whole
+    survey) and `dossiers` (a whole number from 0)."""
+    if len(cells) < 2:
+        return [], [Problem(0, "no_rows")]
+    columns = [h.strip().lower() for h in cells[0][1]]
+    missing = [c for c in ("agency", "dossiers") if c not in columns]
+    unknown = [c for c in columns if c and c not in ("agency", "period", "dossiers")]
+    problems: list[Problem] = []
+    if missing:
+        problems.append(Problem(0, "missing_columns", {"columns": ", ".join(missing)}))
+    if unknown:
+        problems.append(Problem(0, "unknown_volume_columns", {"columns": ", ".join(unknown)}))
+    if problems:
+        return [], problems
+    known, periods = set(agencies), set(quarters)
+    rows: list[VolumeRow] = []
+    seen: dict[tuple[str, str], int] = {}
+    for number, row in cells[1:]:
+        values = {c: (row[i] if i < len(row) else "") for i, c in enumerate(columns) if c}
+        agency = values["agency"].lower()
+        period = values.get("period", "").upper() or "ALL"
+        period = "all" if period == "ALL" else period
+        text = values["dossiers"]
+        text = text.replace(".", "").replace(" ", "") if _GROUPED.match(text) else text
+        before = len(problems)
+        if any(row[len(columns) :]):
+            problems.append(Problem(number, "extra_cells", {"columns": len(columns)}))
+        if agency not in known:
+            problems.append(Problem(number, "unknown_agency", {"agency": values["agency"]}))
+        if period != "all" and period not in periods:
+            problems.append(Problem(number, "period_outside", {"period": values["period"]}))
+        if not text.isdigit() or int(text) > VOLUME_MAX:
+            problems.append(Problem(number, "bad_volume", {"value": values["dossiers"]}))
+        if (agency, period) in seen:
+            problems.append(
+                Problem(
+                    number,
+                    "duplicate_volume",
+                    {"agency": agency, "period": period, "first": seen[(agency, period)]},
+                )
+            )
+        if len(problems) == before:
+            seen[(agency, period)] = number
+            rows.append(VolumeRow(number, agency, period, int(text)))
+    return rows, problems

@@ -13,7 +13,7 @@ from django.utils import timezone
 from parindex.orgs import access
 from parindex.orgs.access import AnyUser
 from parindex.surveys import stats
-from parindex.surveys.models import Answer, QuestionKind, Survey
+from parindex.surveys.models import Answer, QuestionKind, Survey, Volume
 
 PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
 
@@ -46,6 +46,22 @@ def _moment(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def stored_volumes(survey: Survey, period: str | None) -> dict[str, int]:
+    """The agencies' dossiers in the period: a quarter's as entered; the whole survey's as
+    entered for `all`, or else the sum of the agency's quarters."""
+    rows = Volume.objects.filter(survey=survey).values_list("agency__code", "period", "dossiers")
+    if period is not None:
+        return {code: n for code, p, n in rows if p == period}
+    whole: dict[str, int] = {}
+    summed: dict[str, int] = {}
+    for code, p, n in rows:
+        if p == stats.WHOLE:
+            whole[code] = n
+        else:
+            summed[code] = summed.get(code, 0) + n
+    return {**summed, **whole}
+
+
 def survey_indices(
     user: AnyUser,
     survey: Survey,
@@ -55,7 +71,8 @@ def survey_indices(
 ) -> SurveyIndices:
     """Every agency × factor index over the whole survey (or one quarter), and the province's
     per factor for those who may read it. `volumes` gives agencies' dossiers in the period, by
-    code, for the minimum samples and the weighted province figure. Only the 1–5 satisfaction
+    code, for the minimum samples and the weighted province figure; without it, the volumes
+    entered for the survey (`stored_volumes`). Only the 1–5 satisfaction
     questions that feed a factor count."""
     label = period or stats.WHOLE
     start, after = survey.starts_on, survey.ends_on + timedelta(days=1)
@@ -75,6 +92,8 @@ def survey_indices(
         .exclude(question__factor="")
         .values_list("response__agency__code", "question__factor", "number")
     )
+    if volumes is None:
+        volumes = stored_volumes(survey, period)
     scores = (
         stats.Score(agency, factor, label, int(number))
         for agency, factor, number in answers

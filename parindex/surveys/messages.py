@@ -24,6 +24,12 @@ def describe_problem(problem: Problem) -> str:
             "question of the questionnaire: %(columns)s."
         ),
         "unknown_questions": _("Not questions of the questionnaire: %(questions)s."),
+        "unknown_volume_columns": _(
+            "Columns that are neither agency, period nor dossiers: %(columns)s."
+        ),
+        "period_outside": _("the period “%(period)s” is not a quarter of the survey (2020Q2)."),
+        "bad_volume": _("dossiers “%(value)s” is not a whole number from 0."),
+        "duplicate_volume": _("%(agency)s, %(period)s is already given on row %(first)s."),
         "missing_columns": _("Columns missing: %(columns)s."),
         "duplicate_columns": _("Columns given twice: %(columns)s."),
         "extra_cells": _("the row has more cells than the %(columns)s columns of the header."),

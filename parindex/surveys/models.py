@@ -199,3 +199,27 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.code}: {self.text or self.number}"
+
+
+class Volume(models.Model):
+    """An agency's dossiers in a period of the survey (`2020Q2`, or `all` for the whole survey):
+    what sizes its minimum sample and weighs it in the province's figure."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="volumes")
+    agency = models.ForeignKey(
+        Organisation, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(_("period"), max_length=8)
+    dossiers = models.PositiveIntegerField(_("dossiers"))
+
+    class Meta:
+        verbose_name = _("dossier volume")
+        verbose_name_plural = _("dossier volumes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "agency", "period"], name="volume_unique_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.period}: {self.dossiers}"

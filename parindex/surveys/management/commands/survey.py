@@ -4,6 +4,7 @@ Contracts (docs/surveys.md):
   parindex survey create --code CODE --questionnaire sipas-default --province lao-cai-1991 \
       --from 2020-01-01 --to 2020-12-31
   parindex survey import FILE --survey CODE [--skip-bad-rows]
+  parindex survey volumes FILE --survey CODE      (agency, period, dossiers)
   parindex survey questionnaire-import FORM.xlsx | questionnaire-export CODE -o FORM.xlsx
   parindex survey indices --survey CODE --json [--period 2020Q2]
     → [{"agency": "so-y-te", "factor": "staff", "n": 281, "satisfied": 262, "share": "0.9324",
@@ -64,7 +65,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(
             dest="subcommand",
             required=True,
-            metavar="{create,import,indices,load-default,questionnaire-import,questionnaire-export}",
+            metavar="{create,import,volumes,indices,load-default,questionnaire-import,questionnaire-export}",
         )
         create = sub.add_parser("create", help="Run a questionnaire for a province over dates.")
         create.add_argument("--code", required=True, help="The survey's code, e.g. sipas-2020.")
@@ -83,6 +84,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Save the good rows and list the bad ones instead of refusing the file.",
         )
+        vol = sub.add_parser(
+            "volumes",
+            help="Set agencies' dossier volumes (columns agency, period, dossiers; CSV or XLSX).",
+        )
+        vol.add_argument("file")
+        vol.add_argument("--survey", required=True)
         ind = sub.add_parser("indices", help="Satisfaction per agency and factor.")
         ind.add_argument("--survey", required=True)
         ind.add_argument("--period", help="A quarter, e.g. 2020Q2; the whole survey without.")
@@ -199,6 +206,21 @@ class Command(BaseCommand):
             self.stderr.write("skipped: " + describe_problem(problem))
         self.stdout.write(f"{outcome.saved} responses imported into {survey.code}")
 
+    def _volumes(self, options: dict[str, Any]) -> None:
+        survey = _survey(options["survey"])
+        path = Path(options["file"])
+        if not path.is_file():
+            raise _bad(f"{path}: no such file")
+        if path.stat().st_size > MAX_FILE:
+            raise _bad(f"{path}: larger than {MAX_FILE // 1_000_000} MB")
+        try:
+            count = actions.import_volumes(path.read_bytes(), path.name, survey=survey, by=None)
+        except actions.ImportRefused as refused:
+            for problem in refused.problems:
+                self.stderr.write(describe_problem(problem))
+            raise CommandError("nothing was imported", returncode=1) from None
+        self.stdout.write(f"{count} volumes set for {survey.code}")
+
     def _indices(self, options: dict[str, Any]) -> None:
         survey = _survey(options["survey"])
         reader = _operator()
@@ -237,6 +259,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{row.agency or '(province)'}\t{row.factor}\tn={row.n}\t"
                 f"share={text['share'] or '-'} [{ci[0]}, {ci[1]}]\tmean={text['mean'] or '-'}"
+                + (f"\tneeds={row.required}" if row.required is not None else "")
+                + (f"\tdeff={stats.details(row)['deff']}" if row.weighted else "")
                 + (f"\t{flags}" if flags else "")
             )
 
