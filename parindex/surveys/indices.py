@@ -7,12 +7,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.utils import timezone
 
 from parindex.orgs import access
 from parindex.orgs.access import AnyUser
-from parindex.surveys import stats
+from parindex.surveys import stats, words
 from parindex.surveys.models import Answer, QuestionKind, Survey, Volume
 
 PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
@@ -62,6 +63,33 @@ def stored_volumes(survey: Survey, period: str | None) -> dict[str, int]:
     return {**summed, **whole}
 
 
+def _responses(user: AnyUser, survey: Survey, period: str | None) -> Any:
+    start, after = survey.starts_on, survey.ends_on + timedelta(days=1)
+    if period is not None:
+        first, end = quarter_bounds(period)
+        start, after = max(start, first), min(after, end)
+    return access.responses_for(user).filter(
+        survey=survey, submitted_at__gte=_moment(start), submitted_at__lt=_moment(after)
+    )
+
+
+def free_text(
+    user: AnyUser, survey: Survey, *, period: str | None = None
+) -> dict[str, list[words.Group]]:
+    """The free-text answers each agency received, grouped by keyword, as the person may read
+    them (their own agency's, or every agency's)."""
+    rows = Answer.objects.filter(
+        response__in=_responses(user, survey, period), question__kind=QuestionKind.TEXT
+    ).exclude(text="")
+    return words.by_agency(
+        list(
+            rows.order_by("response__submitted_at", "pk").values_list(
+                "response__agency__code", "text"
+            )
+        )
+    )
+
+
 def survey_indices(
     user: AnyUser,
     survey: Survey,
@@ -75,13 +103,7 @@ def survey_indices(
     entered for the survey (`stored_volumes`). Only the 1–5 satisfaction
     questions that feed a factor count."""
     label = period or stats.WHOLE
-    start, after = survey.starts_on, survey.ends_on + timedelta(days=1)
-    if period is not None:
-        first, end = quarter_bounds(period)
-        start, after = max(start, first), min(after, end)
-    responses = access.responses_for(user).filter(
-        survey=survey, submitted_at__gte=_moment(start), submitted_at__lt=_moment(after)
-    )
+    responses = _responses(user, survey, period)
     answers = (
         Answer.objects.filter(
             response__in=responses,

@@ -65,7 +65,10 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(
             dest="subcommand",
             required=True,
-            metavar="{create,import,volumes,indices,load-default,questionnaire-import,questionnaire-export}",
+            metavar=(
+                "{create,import,volumes,indices,comments,load-default,"
+                "questionnaire-import,questionnaire-export}"
+            ),
         )
         create = sub.add_parser("create", help="Run a questionnaire for a province over dates.")
         create.add_argument("--code", required=True, help="The survey's code, e.g. sipas-2020.")
@@ -90,6 +93,11 @@ class Command(BaseCommand):
         )
         vol.add_argument("file")
         vol.add_argument("--survey", required=True)
+        com = sub.add_parser("comments", help="Free-text answers per agency, grouped by keyword.")
+        com.add_argument("--survey", required=True)
+        com.add_argument("--period", help="A quarter, e.g. 2020Q2; the whole survey without.")
+        com.add_argument("--json", action="store_true", help="Print JSON.")
+        com.add_argument("--as", dest="username", metavar="USERNAME")
         ind = sub.add_parser("indices", help="Satisfaction per agency and factor.")
         ind.add_argument("--survey", required=True)
         ind.add_argument("--period", help="A quarter, e.g. 2020Q2; the whole survey without.")
@@ -221,31 +229,49 @@ class Command(BaseCommand):
             raise CommandError("nothing was imported", returncode=1) from None
         self.stdout.write(f"{count} volumes set for {survey.code}")
 
-    def _indices(self, options: dict[str, Any]) -> None:
-        survey = _survey(options["survey"])
-        reader = _operator()
+    def _reader(self, options: dict[str, Any], survey: Survey, what: str) -> User:
+        """The person named by --as, or the operator, whose read of every agency is logged."""
+        period = options["period"]
+        if period and not indices.PERIOD.match(period):
+            raise _bad(f"--period {period}: give a quarter such as 2020Q2")
         if options["username"]:
             person = User.objects.filter(username=options["username"], is_active=True).first()
             if person is None:
                 raise _bad(f"--as {options['username']}: no active person with that username")
             if not access.surveys_for(person).filter(pk=survey.pk).exists():
                 raise _bad(f"--survey {survey.code}: not {person.username}'s to read")
-            reader = person
-        try:
-            found = indices.survey_indices(reader, survey, period=options["period"] or None)
-            if not options["username"]:
-                # Reading every agency's figures as the operator is never silent.
-                params = {"survey": survey.code}
-                if options["period"]:
-                    params["period"] = options["period"]
-                record_full_export(
-                    "survey-indices",
-                    "json" if options["json"] else "text",
-                    params,
-                    province=survey.province_id,
-                )
-        except indices.BadPeriod:
-            raise _bad(f"--period {options['period']}: give a quarter such as 2020Q2") from None
+            return person
+        params = {"survey": survey.code, **({"period": period} if period else {})}
+        record_full_export(
+            what, "json" if options["json"] else "text", params, province=survey.province_id
+        )
+        return _operator()
+
+    def _comments(self, options: dict[str, Any]) -> None:
+        survey = _survey(options["survey"])
+        reader = self._reader(options, survey, "survey-comments")
+        found = indices.free_text(reader, survey, period=options["period"] or None)
+        if options["json"]:
+            data = {
+                agency: [
+                    {"keyword": g.keyword, "count": g.count, "answers": list(g.answers)}
+                    for g in groups
+                ]
+                for agency, groups in found.items()
+            }
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        for agency, groups in found.items():
+            self.stdout.write(agency)
+            for g in groups:
+                self.stdout.write(f"  {g.keyword or '(other)'} ({g.count})")
+                for text in g.answers:
+                    self.stdout.write(f"    - {text}")
+
+    def _indices(self, options: dict[str, Any]) -> None:
+        survey = _survey(options["survey"])
+        reader = self._reader(options, survey, "survey-indices")
+        found = indices.survey_indices(reader, survey, period=options["period"] or None)
         if options["json"]:
             rows = [stats.as_text(row) for row in found.rows]
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
