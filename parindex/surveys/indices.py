@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from parindex.orgs import access
@@ -104,7 +105,8 @@ def survey_indices(
     questions that feed a factor count."""
     label = period or stats.WHOLE
     responses = _responses(user, survey, period)
-    answers = (
+    # Counted by the database: one row per agency × factor, however many answers.
+    counted = (
         Answer.objects.filter(
             response__in=responses,
             question__kind=QuestionKind.SCALE,
@@ -112,17 +114,22 @@ def survey_indices(
             number__isnull=False,
         )
         .exclude(question__factor="")
-        .values_list("response__agency__code", "question__factor", "number")
+        .values_list("response__agency__code", "question__factor")
+        .annotate(
+            n=Count("pk"),
+            satisfied=Count("pk", filter=Q(number__gte=stats.SATISFIED_FROM)),
+            total=Sum("number"),
+        )
+        .order_by()
     )
+    tallies = {
+        (agency, factor, label): stats.Tally(n, satisfied, int(total or 0))
+        for agency, factor, n, satisfied, total in counted
+    }
     if volumes is None:
         volumes = stored_volumes(survey, period)
-    scores = (
-        stats.Score(agency, factor, label, int(number))
-        for agency, factor, number in answers
-        if number is not None
-    )
     by_period = {(code, label): volume for code, volume in volumes.items()} if volumes else None
-    rows, province = stats.indices(scores, volumes=by_period)
+    rows, province = stats.indices_of(tallies, volumes=by_period)
     if not access.can_read_survey_province(user, survey):
         province = []
     return SurveyIndices(survey, label, rows, province)

@@ -302,7 +302,25 @@ def indices(
 
     `volumes` maps (agency, period) to the agency's dossiers in that period. Rows come sorted
     by agency, factor, period (the province's by factor, period)."""
-    tallies = tally(scores, satisfied_from=satisfied_from)
+    return indices_of(
+        tally(scores, satisfied_from=satisfied_from),
+        volumes=volumes,
+        margin=margin,
+        target=target,
+        min_responses=min_responses,
+    )
+
+
+def indices_of(
+    tallies: Mapping[tuple[str, str, str], Tally],
+    *,
+    volumes: Mapping[tuple[str, str], int] | None = None,
+    margin: Decimal = MARGIN,
+    target: Decimal = TARGET,
+    min_responses: int = MIN_RESPONSES,
+) -> tuple[list[Index], list[Index]]:
+    """`indices` from answers already counted per (agency, factor, period), as a database
+    counts them with GROUP BY."""
     rows = [
         index(
             agency,

@@ -152,3 +152,25 @@ def test_volumes_give_the_required_sample_and_weight_the_province(
     (province,) = found.province
     assert province.weighted
     assert str(province.share)[:6] == "0.5454"
+
+
+def test_indices_take_the_same_queries_for_ten_answers_as_for_three(
+    survey: Survey, coordinator: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            survey_indices(coordinator, survey)
+        return len(captured)
+
+    rows = [("agency", "submitted_at", "sat_staff", "sat_access")]
+    rows += [("so-tu-phap", "2020-02-01", "5", "4")] * 3
+    actions.import_responses(csv_bytes(rows), "a.csv", survey=survey, by=None)
+    few = queries()
+    more = [("agency", "submitted_at", "sat_staff", "sat_result")]
+    more += [("so-noi-vu", "2020-03-01", "2", "4")] * 7
+    actions.import_responses(csv_bytes(more), "b.csv", survey=survey, by=None)
+    assert queries() == few
+    assert sum(r.n for r in survey_indices(coordinator, survey).rows) == 20
