@@ -23,6 +23,7 @@ from parindex.surveys import flat, shipped, stats, xlsform
 from parindex.surveys.messages import describe_problem
 from parindex.surveys.models import (
     Answer,
+    ColumnMapping,
     Question,
     Questionnaire,
     Response,
@@ -329,8 +330,50 @@ def survey_agencies(survey: Survey) -> dict[str, Organisation]:
     }
 
 
-def check_upload(data: bytes, filename: str, survey: Survey) -> flat.Checked:
-    """Read and check a flat table of responses against the survey; nothing is written."""
+@transaction.atomic
+def save_mapping(
+    survey: Survey, *, by: User | None, name: str, columns: Mapping[str, str]
+) -> ColumnMapping:
+    """Keep (or replace) a named column mapping for the survey's imports."""
+    if by is not None and not access.can_manage_surveys(by, survey.province_id):
+        raise PermissionDenied(_("You may not change this survey."))
+    problems: dict[str, list[str]] = {}
+    name = clean(name)
+    if not _SLUG.match(name) or len(name) > 64:
+        problems["name"] = [
+            _("A code is lower-case letters and digits joined by - or _, such as sipas-2020.")
+        ]
+    targets = {*flat.FIXED, *(q.code for q in survey.questionnaire.questions.all()), ""}
+    wrong = sorted(str(v) for v in columns.values() if v not in targets)
+    if wrong:
+        problems["columns"] = [
+            describe_problem(flat.Problem(0, "unknown_questions", {"questions": ", ".join(wrong)}))
+        ]
+    cleaned = {clean(str(k)): str(v) for k, v in columns.items() if clean(str(k))}
+    if not cleaned or len(cleaned) > 500:
+        problems.setdefault("columns", []).append(_("Map from 1 to 500 columns."))
+    elif any(len(k) > 255 for k in cleaned):
+        problems.setdefault("columns", []).append(_("A column name is at most 255 characters."))
+    if problems:
+        raise ValidationError(problems)
+    mapping, created = ColumnMapping.objects.update_or_create(
+        survey=survey, name=name, defaults={"columns": cleaned, "created_by": by}
+    )
+    record(
+        by,
+        "surveys.mapping.save",
+        survey,
+        province=survey.province_id,
+        changes={"name": name, "columns": cleaned, "created": created},
+    )
+    return mapping
+
+
+def check_upload(
+    data: bytes, filename: str, survey: Survey, mapping: ColumnMapping | None = None
+) -> flat.Checked:
+    """Read and check a flat table of responses against the survey (its columns renamed by
+    `mapping` first); nothing is written."""
     try:
         with archives.time_limit():
             cells, problems = flat.read_cells(data, filename)
@@ -341,10 +384,13 @@ def check_upload(data: bytes, filename: str, survey: Survey) -> flat.Checked:
         )
     if problems:
         return flat.Checked(problems=problems)
+    spec = spec_of(survey.questionnaire)
+    if mapping is not None:
+        cells = flat.apply_mapping(cells, mapping.columns, (q.code for q in spec.questions))
     taken = Response.objects.filter(survey=survey).exclude(dossier_code="")
     return flat.check_rows(
         cells,
-        spec_of(survey.questionnaire),
+        spec,
         agencies=survey_agencies(survey),
         starts_on=survey.starts_on,
         ends_on=survey.ends_on,
@@ -359,6 +405,7 @@ def import_responses(
     survey: Survey,
     by: User | None,
     skip_bad_rows: bool = False,
+    mapping: ColumnMapping | None = None,
 ) -> ImportOutcome:
     """Add the responses of a flat table to the survey.
 
@@ -367,7 +414,9 @@ def import_responses(
     has no good row, is refused either way."""
     if by is not None and not access.can_manage_surveys(by, survey.province_id):
         raise PermissionDenied(_("You may not import responses to this survey."))
-    checked = check_upload(data, filename, survey)
+    if mapping is not None and mapping.survey_id != survey.pk:
+        raise ValidationError({"mapping": _("The mapping belongs to another survey.")})
+    checked = check_upload(data, filename, survey, mapping)
     if checked.fatal or (checked.problems and not skip_bad_rows) or not checked.rows:
         raise ImportRefused(checked.problems or [flat.Problem(0, "no_rows")])
     agencies = survey_agencies(survey)
@@ -405,6 +454,7 @@ def import_responses(
                 province=survey.province_id,
                 changes={
                     "file": filename[:255],
+                    "mapping": mapping.name if mapping is not None else "",
                     "saved": len(responses),
                     "skipped_rows": sorted(checked.bad_rows),
                 },

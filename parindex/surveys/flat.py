@@ -164,6 +164,42 @@ def parse_moment(text: str) -> datetime | None:
         return None
 
 
+# --- another tool's columns ------------------------------------------------------------------------
+
+
+def apply_mapping(
+    cells: Sequence[tuple[int, tuple[str, ...]]],
+    columns: Mapping[str, str],
+    question_codes: Iterable[str],
+) -> list[tuple[int, tuple[str, ...]]]:
+    """The rows with the header renamed to the flat layout: each column named in `columns`
+    (case and spacing aside) takes its target, "" leaving it out; a column a form tool names
+    by its group path ("access/sat_access") takes the question code its path ends with; the
+    tool's own columns that start with "_" (_id, _uuid, _index...) are left out unless named."""
+    if not cells:
+        return []
+    wanted = {clean(k).lower(): v for k, v in columns.items()}
+    codes = set(question_codes)
+    header_row, header = cells[0]
+    renamed: list[str | None] = []
+    for cell in header:
+        key = clean(cell).lower()
+        tail = key.rsplit("/", 1)[-1]
+        if key in wanted:
+            renamed.append(wanted[key] or None)
+        elif key.startswith("_"):
+            renamed.append(None)
+        elif "/" in key and tail in codes:
+            renamed.append(tail)
+        else:
+            renamed.append(cell)
+    keep = [i for i, name in enumerate(renamed) if name is not None]
+    mapped = [(header_row, tuple(str(renamed[i]) for i in keep))]
+    for number, row in cells[1:]:
+        mapped.append((number, tuple(row[i] if i < len(row) else "" for i in keep)))
+    return mapped
+
+
 # --- checking the answers of one response ------------------------------------------------------
 
 

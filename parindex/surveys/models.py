@@ -223,3 +223,25 @@ class Volume(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.period}: {self.dossiers}"
+
+
+class ColumnMapping(models.Model):
+    """How another tool's export (KoboToolbox, ODK) names the flat layout's columns, saved
+    under a name to import its files again: `columns` maps a column of the file to `agency`,
+    `submitted_at`, `dossier_code`, a question code, or "" to leave it out."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="mappings")
+    name = models.SlugField(_("name"), max_length=64)
+    columns = models.JSONField(_("columns"), default=dict)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "name"], name="mapping_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,7 +3,8 @@
 Contracts (docs/surveys.md):
   parindex survey create --code CODE --questionnaire sipas-default --province lao-cai-1991 \
       --from 2020-01-01 --to 2020-12-31
-  parindex survey import FILE --survey CODE [--skip-bad-rows]
+  parindex survey import FILE --survey CODE [--skip-bad-rows] [--mapping NAME]
+  parindex survey mapping --survey CODE --name NAME COLUMN=TARGET ...
   parindex survey volumes FILE --survey CODE      (agency, period, dossiers)
   parindex survey questionnaire-import FORM.xlsx | questionnaire-export CODE -o FORM.xlsx
   parindex survey indices --survey CODE --json [--period 2020Q2]
@@ -66,7 +67,7 @@ class Command(BaseCommand):
             dest="subcommand",
             required=True,
             metavar=(
-                "{create,import,volumes,indices,comments,load-default,"
+                "{create,import,mapping,volumes,indices,comments,load-default,"
                 "questionnaire-import,questionnaire-export}"
             ),
         )
@@ -86,6 +87,19 @@ class Command(BaseCommand):
             "--skip-bad-rows",
             action="store_true",
             help="Save the good rows and list the bad ones instead of refusing the file.",
+        )
+        imp.add_argument("--mapping", help="A saved column mapping's name (see `mapping`).")
+        mapping = sub.add_parser(
+            "mapping",
+            help="Save how another tool's export names the columns (COLUMN=TARGET ...).",
+        )
+        mapping.add_argument("--survey", required=True)
+        mapping.add_argument("--name", required=True)
+        mapping.add_argument(
+            "columns",
+            nargs="+",
+            metavar="COLUMN=TARGET",
+            help="TARGET: agency, submitted_at, dossier_code, a question code, or empty to skip.",
         )
         vol = sub.add_parser(
             "volumes",
@@ -198,6 +212,11 @@ class Command(BaseCommand):
             data = path.read_bytes()
         if len(data) > MAX_FILE:
             raise _bad(f"{name}: larger than {MAX_FILE // 1_000_000} MB")
+        mapping = None
+        if options["mapping"]:
+            mapping = survey.mappings.filter(name=options["mapping"]).first()
+            if mapping is None:
+                raise _bad(f"--mapping {options['mapping']}: no such mapping for {survey.code}")
         try:
             outcome = actions.import_responses(
                 data,
@@ -205,6 +224,7 @@ class Command(BaseCommand):
                 survey=survey,
                 by=None,
                 skip_bad_rows=options["skip_bad_rows"],
+                mapping=mapping,
             )
         except actions.ImportRefused as refused:
             for problem in refused.problems:
@@ -213,6 +233,22 @@ class Command(BaseCommand):
         for problem in outcome.skipped:
             self.stderr.write("skipped: " + describe_problem(problem))
         self.stdout.write(f"{outcome.saved} responses imported into {survey.code}")
+
+    def _mapping(self, options: dict[str, Any]) -> None:
+        survey = _survey(options["survey"])
+        columns: dict[str, str] = {}
+        for pair in options["columns"]:
+            column, sep, target = pair.partition("=")
+            if not sep or not column.strip():
+                raise _bad(f"{pair}: give COLUMN=TARGET")
+            columns[column.strip()] = target.strip()
+        try:
+            saved = actions.save_mapping(survey, by=None, name=options["name"], columns=columns)
+        except ValidationError as error:
+            raise _bad(
+                "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+            ) from None
+        self.stdout.write(f"mapping {saved.name} saved for {survey.code}: {len(columns)} columns")
 
     def _volumes(self, options: dict[str, Any]) -> None:
         survey = _survey(options["survey"])
