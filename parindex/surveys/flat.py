@@ -13,7 +13,8 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from parindex.lib import archives
 from parindex.lib.text import clean
@@ -34,8 +35,11 @@ MAX_ROWS = 200_000
 MAX_EXPANDED = 60_000_000
 _DATE_TIME = re.compile(
     r"^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4}))"
-    r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$"
+    r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
 )
+# The province's time: a moment given with its offset (ODK writes 2020-04-15T09:30:00.000+07:00)
+# is read as the time it was there.
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True)
@@ -150,18 +154,32 @@ def _cell(value: object) -> str:
 
 
 def parse_moment(text: str) -> datetime | None:
-    """2020-04-15, 2020-04-15 09:30, 15/04/2020 or 15/04/2020 09:30:00; None otherwise."""
+    """2020-04-15, 2020-04-15 09:30, 15/04/2020 or 15/04/2020 09:30:00, local time; with an
+    offset (Z, +07:00) the local time of that moment. None otherwise."""
     match = _DATE_TIME.match(text.strip())
     if not match:
         return None
     g = match.groups()
     year, month, day = (g[0], g[1], g[2]) if g[0] else (g[5], g[4], g[3])
     try:
-        return datetime(
+        moment = datetime(
             int(year), int(month), int(day), int(g[6] or 0), int(g[7] or 0), int(g[8] or 0)
         )
     except (TypeError, ValueError):
         return None
+    offset = g[9]
+    if offset:
+        if offset == "Z":
+            zone = UTC
+        else:
+            digits = offset[1:].replace(":", "")
+            hours, minutes = int(digits[:2]), int(digits[2:])
+            if hours > 14 or minutes > 59:
+                return None
+            sign = 1 if offset[0] == "+" else -1
+            zone = timezone(sign * timedelta(hours=hours, minutes=minutes))
+        moment = moment.replace(tzinfo=zone).astimezone(LOCAL).replace(tzinfo=None)
+    return moment
 
 
 # --- another tool's columns ------------------------------------------------------------------------

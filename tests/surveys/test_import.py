@@ -199,3 +199,25 @@ def test_only_the_provinces_coordinators_import(
     assert actions.import_responses(data, "r.csv", survey=survey, by=coordinator).saved == 1
     entry = AuditEntry.objects.get(action="surveys.responses.import")
     assert (entry.actor, entry.province_id) == (coordinator, survey.province_id)
+
+
+@pytest.mark.parametrize(
+    ("text", "moment"),
+    [
+        ("2020-04-15", datetime(2020, 4, 15)),
+        ("15/04/2020", datetime(2020, 4, 15)),
+        ("2020-04-15 09:30", datetime(2020, 4, 15, 9, 30)),
+        ("15/4/2020 09:30:05", datetime(2020, 4, 15, 9, 30, 5)),
+        # ODK and KoboToolbox write the offset: read as the time it was in the province.
+        ("2020-04-15T09:30:00.000+07:00", datetime(2020, 4, 15, 9, 30)),
+        ("2020-04-15T02:30:00Z", datetime(2020, 4, 15, 9, 30)),
+        ("2020-04-14T20:30:00-0500", datetime(2020, 4, 15, 8, 30)),
+        ("2020-02-30", None),
+        ("15.04.2020", None),
+        ("2020-04-15T09:30:00+25:00", None),
+    ],
+)
+def test_submitted_at_is_read_in_the_provinces_time(text: str, moment: datetime | None) -> None:
+    from parindex.surveys.flat import parse_moment
+
+    assert parse_moment(text) == moment
