@@ -11,6 +11,7 @@ from parindex.api.auth import AUTH
 from parindex.api.criteria import router as criteria_router
 from parindex.api.exports import router as exports_router
 from parindex.api.forecast import router as forecast_router
+from parindex.api.forecast_actions import router as gap_actions_router
 from parindex.api.orgs import router as orgs_router
 from parindex.api.people import router as people_router
 from parindex.api.plans import router as plans_router
@@ -36,6 +37,7 @@ api.add_router("/assessment", assessment_router)
 api.add_router("/results", results_router)
 api.add_router("/forecast", forecast_router)
 api.add_router("/surveys", surveys_router)
+api.add_router("/gap-actions", gap_actions_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -150,6 +150,21 @@ class HistoryOut(Schema):
     changes: dict[str, Any]  # field: [before, after]
 
 
+class ReportActionOut(Schema):
+    """A line an action to close the gap added to the report (`PUT /api/gap-actions/lines/{id}`
+    reports on it)."""
+
+    id: int
+    action_id: int
+    node_code: str
+    node: str
+    title: str
+    deadline: date
+    expected_points: Decimal
+    status: str
+    description: str
+
+
 class ReportOut(ReportSummaryOut):
     round_title: str
     plan_id: int
@@ -158,6 +173,7 @@ class ReportOut(ReportSummaryOut):
     can_submit: bool
     can_review: bool
     items: list[ItemOut]
+    actions: list[ReportActionOut]  # actions to close the gap the agency reports on
     history: list[HistoryOut]  # newest first, as far as the caller may read the audit log
 
 
@@ -345,6 +361,20 @@ def _report_out(request: HttpRequest, report: Report) -> dict[str, Any]:
         "can_submit": access.can_submit(user, report),
         "can_review": access.can_review(user, report),
         "items": [_item_out(line, report, can_edit) for line in seen.items],
+        "actions": [
+            {
+                "id": found.line.pk,
+                "action_id": found.line.action_id,
+                "node_code": found.line.action.node_code,
+                "node": found.name,
+                "title": found.line.action.title,
+                "deadline": found.line.action.deadline,
+                "expected_points": found.line.action.expected_points,
+                "status": found.line.status,
+                "description": found.line.description,
+            }
+            for found in seen.actions
+        ],
         "history": [
             {
                 "at": entry.at,

@@ -626,7 +626,8 @@ def agency_docx(user: AnyUser, params: dict[str, str]) -> bytes:
     for text in paragraphs or ["(Chưa có nội dung tóm tắt.)"]:
         doc.paragraph(text)
     doc.heading("II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU ĐƯỢC GIAO")
-    items = [line.item for line in reading.read_report(user, report, history=False).items]
+    seen = reading.read_report(user, report, history=False)
+    items = [line.item for line in seen.items]
     plan_targets = list(
         Target.objects.filter(plan=plan).select_related("area").order_by("position")
     )
@@ -655,6 +656,21 @@ def agency_docx(user: AnyUser, params: dict[str, str]) -> bytes:
         evidence = [e.name for e in item.evidence.all()]
         if evidence:
             doc.paragraph("- Tài liệu kiểm chứng: " + "; ".join(evidence) + ".")
+    if seen.actions:
+        doc.heading("III. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ KHẮC PHỤC ĐIỂM CÒN THIẾU")
+        for position, found in enumerate(seen.actions, start=1):
+            line, action = found.line, found.line.action
+            doc.paragraph(action.title, label=f"{position}. ", italic=True)
+            doc.paragraph(
+                f"- Tiêu chí thành phần {action.node_code}"
+                + (f" ({found.name})" if found.name else "")
+                + f"; thời hạn: {format_date(action.deadline)}; điểm dự kiến cải thiện: "
+                f"{format_decimal(action.expected_points, places=None)}."
+            )
+            if line.status:
+                doc.paragraph(f"- Tiến độ: {TARGET_STATUS_VI.get(line.status, line.status)}.")
+            if line.description.strip():
+                doc.paragraph(f"- Kết quả thực hiện: {line.description.strip()}")
     doc.paragraph(
         f"Trên đây là báo cáo kết quả thực hiện {plan_reference(plan)}, {period} của "
         f"{agency.name}, gửi Sở Nội vụ tổng hợp, báo cáo UBND tỉnh./."
@@ -668,7 +684,8 @@ def agency_sheets(user: AnyUser, params: dict[str, str]) -> list[Sheet]:
     round_ = report.round
     today = timezone.localdate()
     state = state_on(report, today)
-    items = [line.item for line in reading.read_report(user, report, history=False).items]
+    seen = reading.read_report(user, report, history=False)
+    items = [line.item for line in seen.items]
     responsibility = dict(Responsibility.choices)
     facts: list[list[Any]] = [
         [_("Plan"), f"{round_.plan.number} — {round_.plan.title}"],
@@ -741,6 +758,28 @@ def agency_sheets(user: AnyUser, params: dict[str, str]) -> list[Sheet]:
                 _("Reviewer's comment"),
             ],
             item_rows(),
+        ),
+        Sheet(
+            _("Actions to close the gap"),
+            [
+                _("Sub-criterion"),
+                _("Action"),
+                _("Deadline"),
+                _("Points expected"),
+                _("Progress"),
+                _("What was done"),
+            ],
+            [
+                [
+                    f"{found.line.action.node_code} {found.name}".strip(),
+                    found.line.action.title,
+                    found.line.action.deadline,
+                    found.line.action.expected_points,
+                    found.line.get_status_display(),
+                    found.line.description,
+                ]
+                for found in seen.actions
+            ],
         ),
     ]
 

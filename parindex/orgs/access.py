@@ -35,7 +35,7 @@ from parindex.orgs.models import (
 if TYPE_CHECKING:
     from parindex.assessment.models import AssessedUnit, Assessment, Document, Entry
     from parindex.benchmark.models import ProvinceResult, ResultYear
-    from parindex.forecasting.models import Scenario
+    from parindex.forecasting.models import ActionLine, GapAction, Scenario
     from parindex.methodology.models import Framework, Node
     from parindex.plans.models import Plan, PlanImport
     from parindex.reporting.models import Evidence, Item, Report, Round
@@ -420,11 +420,63 @@ def can_review(user: AnyUser, report: Report) -> bool:
     )
 
 
+# --- actions that close the gap ----------------------------------------------------------------
+#
+# The province's coordinators and leaders see every action of the province; an agency's people
+# see the actions their agency owns. Only coordinators create and change actions; the owner's
+# people report on them in their reports (`can_edit` on the report).
+
+
+def can_manage_gap_actions(user: AnyUser, province_id: int) -> bool:
+    who = access_for(user)
+    return who.superuser or province_id in who.coordinator_of
+
+
+def gap_actions_for(user: AnyUser) -> QuerySet[GapAction]:
+    from parindex.forecasting.models import GapAction
+
+    who = access_for(user)
+    if who.superuser:
+        return GapAction.objects.all()
+    if not user.is_authenticated:
+        return GapAction.objects.none()
+    return GapAction.objects.filter(
+        Q(province_id__in=who.province_wide) | Q(owner_id__in=who.own_agencies)
+    )
+
+
+def gap_action_for(user: AnyUser, pk: int | str) -> GapAction:
+    return _one(
+        gap_actions_for(user).select_related("province", "owner", "framework", "created_by"),
+        pk,
+        "action",
+    )
+
+
+def reads_gap_actions(user: AnyUser, province_id: int) -> bool:
+    """Whether the province's list of actions is anything to this person: its coordinators and
+    leaders, and the people of its agencies (who see their own agency's)."""
+    who = access_for(user)
+    return (
+        who.superuser
+        or province_id in who.province_wide
+        or (bool(who.own_agencies) and province_id in who.provinces)
+    )
+
+
+def action_lines_for(user: AnyUser) -> QuerySet[ActionLine]:
+    """An action's lines are read with their report: whoever reads the report reads them."""
+    from parindex.forecasting.models import ActionLine
+
+    return ActionLine.objects.filter(report__in=reports_for(user))
+
+
 # --- the audit trail -----------------------------------------------------------------------------
 
 REPORT_ENTRY = "reporting.report"
 ORGANISATION_ENTRY = "orgs.organisation"
 UNIT_ENTRY = "assessment.assessedunit"
+GAP_ACTION_ENTRY = "forecasting.gapaction"
 
 
 def can_read_audit_log(user: AnyUser) -> bool:
@@ -439,9 +491,10 @@ def audit_entries_for(user: AnyUser) -> QuerySet[AuditEntry]:
 
     Coordinators read every entry of their provinces. Anyone else reads the history of what
     they may see and that history belongs to: the reports they read (`reports_for`), the
-    assessed units whose self-assessment they read (`units_for`) and the organisations of
-    their provinces. Entries about people, plans, criteria trees and rounds
-    stay with the coordinators, as do the actions of other provinces."""
+    assessed units whose self-assessment they read (`units_for`), the actions that close the
+    gap they read (`gap_actions_for`) and the organisations of their provinces. Entries about
+    people, plans, criteria trees and rounds stay with the coordinators, as do the actions of
+    other provinces."""
     who = access_for(user)
     if who.superuser:
         return AuditEntry.objects.all()
@@ -452,6 +505,7 @@ def audit_entries_for(user: AnyUser) -> QuerySet[AuditEntry]:
         | Q(object_type=REPORT_ENTRY, object_id__in=_text_ids(reports_for(user)))
         | Q(object_type=ORGANISATION_ENTRY, object_id__in=_text_ids(organisations_for(user)))
         | Q(object_type=UNIT_ENTRY, object_id__in=_text_ids(units_for(user)))
+        | Q(object_type=GAP_ACTION_ENTRY, object_id__in=_text_ids(gap_actions_for(user)))
     )
 
 

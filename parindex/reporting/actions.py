@@ -37,6 +37,7 @@ from parindex.reporting.models import (
     TargetStatus,
     Value,
 )
+from parindex.reporting.signals import round_opened
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 # Reminders: days before the deadline, and a list of days after it such as "1,3,7".
@@ -196,6 +197,7 @@ def open_round(
     )
     # The reports are read back at once (by the demo, by a province's first saves).
     refresh_statistics({Report: len(reports), Item: len(items), Value: len(values)})
+    round_opened.send(sender=Round, round=round_, reports=reports, by=by)
     record(
         by,
         "reporting.round.open",

@@ -2,8 +2,9 @@
 history, as one person may read them.
 
 The report page, the API's report endpoint and the agency's export all read a report through
-`read_report`, so what each shows is decided once: the previous period comes only from a report
-the person may read (`access.reports_for`), the history only from entries they may read
+`read_report`, so what each shows is decided once (the lines that actions closing the gap added
+to the report included, through `access.action_lines_for`): the previous period comes only from
+a report the person may read (`access.reports_for`), the history only from entries they may read
 (`access.history_of`). The query count does not grow with the number of items.
 """
 
@@ -11,15 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 
+from parindex.methodology.models import Node
 from parindex.orgs import access
 from parindex.orgs.models import AuditEntry
 from parindex.plans.models import Quantity
 from parindex.reporting.models import Evidence, Item, Report, Round, Value
+
+if TYPE_CHECKING:
+    from parindex.forecasting.models import ActionLine
 
 
 @dataclass
@@ -100,11 +105,43 @@ def since_review(item: Item, values: list[ValueReading]) -> SinceReview | None:
 
 
 @dataclass
+class ActionLineReading:
+    """An action to close the gap the report is asked about, and what was reported on it."""
+
+    line: ActionLine
+    name: str  # the sub-criterion's name
+
+
+@dataclass
 class ReportReading:
     report: Report
     items: list[ItemReading]
     previous_round: Round | None
     history: list[AuditEntry] = field(default_factory=list)
+    actions: list[ActionLineReading] = field(default_factory=list)
+
+
+def action_lines(user: access.AnyUser, report: Report) -> list[ActionLineReading]:
+    """The report's action lines, soonest deadline first, with their sub-criteria's names."""
+    lines = list(
+        access.action_lines_for(user)
+        .filter(report=report)
+        .select_related("action__owner", "updated_by")
+        .order_by("action__deadline", "action_id")
+    )
+    keys = {(line.action.framework_id, line.action.node_code) for line in lines}
+    names: dict[tuple[int, str], str] = {}
+    if keys:
+        for framework_id, code, name in Node.objects.filter(
+            framework_id__in={k[0] for k in keys}, code__in={k[1] for k in keys}
+        ).values_list("framework_id", "code", "name"):
+            names[(framework_id, code)] = name
+    for line in lines:
+        line.report = report
+    return [
+        ActionLineReading(line, names.get((line.action.framework_id, line.action.node_code), ""))
+        for line in lines
+    ]
 
 
 def _values() -> Prefetch[Any]:
@@ -163,4 +200,5 @@ def read_report(
             )
         )
     entries = list(access.history_of(user, report).select_related("actor")) if history else []
-    return ReportReading(report, readings, previous_round, entries)
+    lines = action_lines(user, report) if only is None else []
+    return ReportReading(report, readings, previous_round, entries, lines)

@@ -10,6 +10,7 @@ from parindex.web.views import (
     criteria,
     exports,
     forecast,
+    gap_actions,
     home,
     orgs,
     password,
@@ -99,6 +100,26 @@ urlpatterns = [
         "reports/evidence/<int:pk>/remove/",
         reporting.report_evidence_remove,
         name="report_evidence_remove",
+    ),
+    path(
+        "reports/<int:pk>/actions/<int:line_id>/",
+        gap_actions.report_action_line,
+        name="report_action_line",
+    ),
+    path(
+        "forecast/<int:province_id>/<int:year>/actions/",
+        gap_actions.gap_action_list,
+        name="gap_action_list",
+    ),
+    path(
+        "forecast/<int:province_id>/<int:year>/actions/new/",
+        gap_actions.gap_action_create,
+        name="gap_action_create",
+    ),
+    path("forecast/actions/<int:pk>/", gap_actions.gap_action_detail, name="gap_action_detail"),
+    path("forecast/actions/<int:pk>/edit/", gap_actions.gap_action_edit, name="gap_action_edit"),
+    path(
+        "forecast/actions/<int:pk>/status/", gap_actions.gap_action_status, name="gap_action_status"
     ),
     path("assessments/", assessment.assessment_list, name="assessment_list"),
     path("assessments/new/", assessment.assessment_open, name="assessment_open"),

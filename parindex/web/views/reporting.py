@@ -46,6 +46,7 @@ from parindex.reporting.models import (
     Value,
 )
 from parindex.web.reporting_forms import RoundForm, number_input, read_number, read_report
+from parindex.web.views import gap_actions
 from parindex.web.views.common import add_action_errors, require_province
 
 STATE_ORDER = ["submitted", "late", "missing", "accepted", "returned", "draft"]
@@ -66,6 +67,7 @@ ACTION_LABELS = {
     "reporting.item.reopen": gettext_lazy("Accepted target reopened"),
     "reporting.evidence.add": gettext_lazy("Evidence added"),
     "reporting.evidence.remove": gettext_lazy("Evidence removed"),
+    "reporting.action_line.save": gettext_lazy("Action to close the gap reported on"),
 }
 EXPORT_FORMATS = ("docx", "xlsx")
 FIELD_LABELS = {
@@ -508,6 +510,7 @@ def _render_report(
         "export_formats": EXPORT_FORMATS,
         "overdue": today > report.round.deadline and report.status in actions.EDITABLE,
         "nav_active": "reports",
+        **gap_actions.line_context(report, gap_actions.line_rows(seen.actions, editable=can_edit)),
     }
     return render(request, "web/reporting/report.html", context)
 

@@ -1,0 +1,3 @@
+from tests.forecasting.support import linked
+
+__all__ = ["linked"]
