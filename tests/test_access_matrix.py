@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -31,12 +32,12 @@ from parindex.benchmark.actions import load_published_results
 from parindex.benchmark.models import ProvinceResult, ResultYear
 from parindex.exports.registry import ExportError, exporters
 from parindex.forecasting import actions as forecast_actions
-from parindex.forecasting.models import Scenario
+from parindex.forecasting.models import ActionLine, GapAction, Scenario
 from parindex.methodology.models import Framework, Node
 from parindex.orgs import actions as org_actions
 from parindex.orgs.models import ApiToken, AuditEntry, Organisation, RoleAssignment, User
 from parindex.plans import actions as plan_actions
-from parindex.plans.models import Plan, PlanImport
+from parindex.plans.models import Plan, PlanImport, TargetNode
 from parindex.reporting import actions
 from parindex.reporting.models import Evidence, Item, Report, Round
 from parindex.surveys import actions as survey_actions
@@ -138,6 +139,34 @@ def world(
         by=None, province=lao_cai.province, filename=SEED.name, data=SEED_BYTES
     )
     token, _key = org_actions.create_api_token(reporter, by=reporter, name="một cửa")
+    # The plan matched to the tree, its on-time rate measuring 3.4.1: the year has a forecast,
+    # and two actions close its gap: Sở Tư pháp's (its report is submitted: no line), and VP
+    # UBND's, a line in its draft report.
+    Plan.objects.filter(pk=small_plan.plan.pk).update(framework=framework)
+    TargetNode.objects.create(
+        target=small_plan.on_time, node=framework.nodes.get(code="3.4.1"), confirmed=True
+    )
+    gap_action = forecast_actions.create_action(
+        lao_cai.province,
+        by=None,
+        year=year,
+        node_code="3.4.1",
+        title="Đôn đốc hồ sơ sắp đến hạn",
+        owner=lao_cai.justice,
+        deadline=date(year, 12, 31),
+        expected_points=Decimal("0.5"),
+    )
+    office_action = forecast_actions.create_action(
+        lao_cai.province,
+        by=None,
+        year=year,
+        node_code="3.4.1",
+        title="Số hoá hồ sơ",
+        owner=lao_cai.office,
+        deadline=date(year, 12, 31),
+        expected_points=Decimal("0.5"),
+    )
+    line = ActionLine.objects.get(action=office_action)
     load_published_results(by=None)
     # The plan matched to the tree, as the coordinator does on its review: the year forecasts.
     Plan.objects.filter(pk=small_plan.plan.pk).update(framework=framework)
@@ -199,6 +228,8 @@ def world(
             "forecast_leaf": forecast_leaf,
             "scenario": scenario,
             "survey": survey,
+            "gap_action": gap_action,
+            "line": line,
         },
     )
 
@@ -238,6 +269,10 @@ def snapshot() -> dict[str, Any]:
     state["entries"] = sorted(Entry.objects.values_list("pk", "explanation", "appraisal", "answer"))
     state["documents"] = sorted(Document.objects.values_list("pk", "name"))
     state["results"] = sorted(ProvinceResult.objects.values_list("pk", "score", "rank"))
+    state["gap_actions"] = sorted(
+        GapAction.objects.values_list("pk", "title", "status", "deadline", "owner_id")
+    )
+    state["lines"] = sorted(ActionLine.objects.values_list("pk", "status", "description"))
     return state
 
 
@@ -430,6 +465,50 @@ WEB: dict[str, Route] = {
     # Assessments: listed to whoever they concern; Sở Tư pháp's unit (a draft) is its people's,
     # Home Affairs', the leaders' and its appraiser's; the ranking is Home Affairs' and the
     # leaders' until it is published.
+    # VP UBND's line in its draft report: its own people alone report on it (none in the cast).
+    "reports/<int:pk>/actions/<int:line_id>/": W(
+        lambda x: f"/reports/{x.draft.pk}/actions/{x.extra['line'].pk}/",
+        POST_ONLY,
+        writers=(),
+        payload=lambda x: {"status": "done", "description": "Đã xong"},
+    ),
+    # Actions that close the gap: the province's coordinators and leaders see all of them, an
+    # agency's people their own agency's (Sở Tư pháp's is the one in the table); only the
+    # coordinators create and change them.
+    "forecast/<int:province_id>/<int:year>/actions/": R(
+        lambda x: f"/forecast/{x.lao_cai.province.pk}/{x.plan.year}/actions/",
+        answers(200, appraiser=404, citizen=404, outsider=404),
+    ),
+    "forecast/<int:province_id>/<int:year>/actions/new/": W(
+        lambda x: f"/forecast/{x.lao_cai.province.pk}/{x.plan.year}/actions/new/",
+        answers(403, coordinator=200, appraiser=404, citizen=404, outsider=404),
+        payload=lambda x: {
+            "node_code": "3.4.1",
+            "title": "Mới",
+            "owner": x.lao_cai.justice.pk,
+            "deadline": f"31/12/{x.plan.year}",
+            "expected_points": "0,5",
+        },
+    ),
+    "forecast/actions/<int:pk>/": R(
+        lambda x: f"/forecast/actions/{x.extra['gap_action'].pk}/",
+        answers(404, coordinator=200, leader=200, reporter=200, head=200),
+    ),
+    "forecast/actions/<int:pk>/edit/": W(
+        lambda x: f"/forecast/actions/{x.extra['gap_action'].pk}/edit/",
+        answers(404, coordinator=200, leader=403, reporter=403, head=403),
+        payload=lambda x: {
+            "title": "Đổi",
+            "owner": x.lao_cai.justice.pk,
+            "deadline": f"31/12/{x.plan.year}",
+            "expected_points": "0,5",
+        },
+    ),
+    "forecast/actions/<int:pk>/status/": W(
+        lambda x: f"/forecast/actions/{x.extra['gap_action'].pk}/status/",
+        POST_ONLY,
+        payload=lambda x: {"status": "done"},
+    ),
     "assessments/": R(w("assessments/"), answers(200)),
     "assessments/new/": W(w("assessments/new/"), {**MANAGE, "citizen": 403}, writers=CREATORS),
     "assessments/<int:pk>/": R(lambda x: f"/assessments/{x.extra['assessment'].pk}/", JUSTICE_DATA),
@@ -782,6 +861,43 @@ API: dict[str, Route] = {
     ),
     "GET /api/assessment/documents/{document_id}/file": R(
         a("/api/assessment/documents/{x.extra[document].pk}/file"), API_JUSTICE_DATA
+    ),
+    # Actions that close the gap, as on the screens.
+    "GET /api/gap-actions": R(a("/api/gap-actions"), api(200)),
+    "POST /api/gap-actions": W(
+        a("/api/gap-actions"),
+        None,
+        payload=lambda x: {
+            "province_id": x.lao_cai.province.pk,
+            "year": x.plan.year,
+            "node_code": "3.4.1",
+            "title": "Mới",
+            "owner_id": x.lao_cai.justice.pk,
+            "deadline": f"{x.plan.year}-12-31",
+            "expected_points": "0,5",
+        },
+    ),
+    "GET /api/gap-actions/{action_id}": R(
+        a("/api/gap-actions/{x.extra[gap_action].pk}"),
+        api(404, coordinator=200, leader=200, reporter=200, head=200),
+    ),
+    "PATCH /api/gap-actions/{action_id}": W(
+        a("/api/gap-actions/{x.extra[gap_action].pk}"),
+        None,
+        method="patch",
+        payload=lambda x: {"title": "Đổi"},
+    ),
+    "POST /api/gap-actions/{action_id}/status": W(
+        a("/api/gap-actions/{x.extra[gap_action].pk}/status"),
+        None,
+        payload=lambda x: {"status": "done"},
+    ),
+    "PUT /api/gap-actions/lines/{line_id}": W(
+        a("/api/gap-actions/lines/{x.extra[line].pk}"),
+        None,
+        writers=(),
+        method="put",
+        payload=lambda x: {"status": "done", "description": "Đã xong"},
     ),
     # Published national results: public to everyone signed in; coordinators import.
     "GET /api/results/years": R(a("/api/results/years"), api(200)),
