@@ -20,6 +20,8 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from parindex.benchmark.actions import load_published_results
+from parindex.forecasting import actions as forecast_actions
+from parindex.forecasting.models import ActionLine, ActionStatus, GapAction
 from parindex.lib.numbers import format_decimal
 from parindex.methodology import actions as criteria_actions
 from parindex.methodology.importing import read_tree
@@ -799,6 +801,69 @@ def _narrative(report: Report, quarter: int, inputs: dict[int, reporting_actions
     )
 
 
+# Two actions the coordinator set after reading the first quarter's forecast (20/04/2020), from
+# its points at stake: (sub-criterion, owner, what will be done, points expected, deadline),
+# and what the owner reported on it in quarter II (progress, what was done). The first moved its
+# points after quarter II: satisfaction measured by Sở Nội vụ rose from 88,3 % (1 104 of 1 250)
+# to 91,3 % (1 187 of 1 300, FIGURES), past the 90 % band; the second's sub-criterion stayed in
+# its band (Sở Tư pháp's report was returned, the agencies' rate still under 100 %).
+ACTIONS_ON = date(2020, 4, 20)
+DEMO_ACTIONS: tuple[tuple[str, str, str, str, date, str, str], ...] = (
+    (
+        "8.1.1",
+        "so-noi-vu",
+        "Khảo sát sự hài lòng tại bộ phận một cửa các cấp; khắc phục ngay những nội dung người "
+        "dân chưa hài lòng",
+        "2",
+        date(2020, 6, 30),
+        TargetStatus.DONE,
+        "Đã khảo sát 1.300 phiếu tại bộ phận một cửa các cấp (91,3% hài lòng); gửi kết quả và "
+        "kiến nghị khắc phục tới 12 cơ quan, đơn vị có tỷ lệ thấp.",
+    ),
+    (
+        "2.2.2",
+        "so-tu-phap",
+        "Xử lý dứt điểm các văn bản quy phạm pháp luật phải sửa đổi, bổ sung sau rà soát",
+        "1",
+        date(2020, 9, 30),
+        TargetStatus.ON_TRACK,
+        "Đã tham mưu sửa đổi 5/9 văn bản; 4 văn bản còn lại đang lấy ý kiến, dự kiến hoàn thành "
+        "trong quý III.",
+    ),
+)
+
+
+def _load_actions(plan: Plan, coordinator: User) -> None:
+    """The actions the coordinator creates from the points at stake after quarter I."""
+    owners = {o.code: o for o in Organisation.objects.filter(province=plan.province)}
+    for code, owner, title, points, deadline, _status, _done in DEMO_ACTIONS:
+        try:
+            forecast_actions.create_action(
+                plan.province,
+                by=coordinator,
+                year=plan.year,
+                node_code=code,
+                title=title,
+                owner=owners[owner],
+                deadline=deadline,
+                expected_points=Decimal(points),
+                at=_at(ACTIONS_ON),
+            )
+        except ValidationError as refusal:
+            raise DemoError(f"action on {code}: {refusal.messages}") from None
+
+
+def _report_on_actions(report: Report, saver: User | None, day: date, index: int) -> None:
+    """What the owner writes on its actions' lines in the report."""
+    said = {(code, title): (status, done) for code, _o, title, *_r, status, done in DEMO_ACTIONS}
+    for line in ActionLine.objects.filter(report=report).select_related("action"):
+        status, done = said.get((line.action.node_code, line.action.title), ("", ""))
+        if status:
+            forecast_actions.report_on_action(
+                line, by=saver, status=status, description=done, at=_at(day, index)
+            )
+
+
 def _load_rounds(plan: Plan) -> list[Round]:
     users = {u.username: u for u in User.objects.filter(username__in=[p.username for p in PEOPLE])}
     reporters = {p.agency: users[p.username] for p in PEOPLE if p.role == Role.REPORTER}
@@ -840,6 +905,13 @@ def _load_rounds(plan: Plan) -> list[Round]:
                 reviewer=users[fates[report.agency.code].reviewer],
             )
         rounds.append(round_)
+        if quarter == 1:
+            _load_actions(plan, coordinator)
+    # Home Affairs closes the action its owner reported done once quarter II is reviewed.
+    for action in GapAction.objects.filter(lines__status=TargetStatus.DONE, province=plan.province):
+        forecast_actions.set_action_status(
+            action, by=coordinator, status=ActionStatus.DONE, at=_at(date(2020, 7, 15))
+        )
     return rounds
 
 
@@ -867,6 +939,7 @@ def _live(
     )
     if errors:
         raise DemoError(f"{report}: {errors}")
+    _report_on_actions(report, saver, fate.submitted or _day(7, 3), index)
     if fate.submitted is None:
         return
     report = reporting_actions.submit_report(report, by=head, at=_at(fate.submitted, index))
