@@ -74,9 +74,11 @@ def _province(request: HttpRequest, province_id: int) -> Organisation:
     return access.province_for(request.user, province_id)
 
 
-def _owners(province: Organisation) -> Any:
+def _owners(request: HttpRequest, province: Organisation) -> Any:
+    """The province's agencies of today, those an action may be given to."""
     return (
-        Organisation.objects.filter(province=province, kind__in=AGENCY_KINDS)
+        access.organisations_for(request.user)
+        .filter(province=province, kind__in=AGENCY_KINDS)
         .current()
         .order_by("kind", "name")
     )
@@ -180,7 +182,7 @@ def gap_action_create(request: HttpRequest, province_id: int, year: int) -> Http
         )
         for s in stakes
     ]
-    owners = _owners(province)
+    owners = _owners(request, province)
     code = request.GET.get("code", "")
     chosen = next((s for s in data.result.stakes if s.code == code and s.recoverable > 0), None)
     initial: dict[str, Any] = {}
@@ -254,7 +256,7 @@ def gap_action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = GapActionForm(
         request.POST or None,
         stakes=[],
-        owners=_owners(action.province),
+        owners=_owners(request, action.province),
         fixed_code=True,
         initial=initial,
     )
