@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parindex.forecasting import actions, dashboard, gather, reading
+from parindex.forecasting import actions, dashboard, gather, reading, tracking
 from parindex.forecasting.models import Scenario
 from parindex.lib.numbers import NumberFormatError, format_decimal, parse_decimal
 from parindex.methodology.tree import Scoring, Unit
@@ -142,6 +142,8 @@ def forecast_dashboard(request: HttpRequest, province: int, year: int) -> HttpRe
             "top": _stake_rows(data, list(data.result.stakes[:TOP])),
             "stake_count": len(data.result.stakes),
             "progress": dashboard.progress(data, timezone.localdate()),
+            "tracking": tracking.tracking_for(request.user, data),
+            "can_act": access.can_manage_gap_actions(request.user, org.pk),
             "saved": _saved_scenarios(request, org, year, data),
             "can_save": access.can_save_scenarios(request.user, org.pk),
             "what_if_rows": _what_if_rows(data, [s.code for s in data.result.stakes[:TOP]]),
@@ -171,7 +173,13 @@ def forecast_stakes(request: HttpRequest, province: int, year: int) -> HttpRespo
         )
     groups = [(group, _stake_rows(data, group.stakes)) for group in dashboard.by_agency(data)]
     context = _common(request, org, year, data)
-    context.update({"groups": groups, "stake_count": len(data.result.stakes)})
+    context.update(
+        {
+            "groups": groups,
+            "stake_count": len(data.result.stakes),
+            "can_act": access.can_manage_gap_actions(request.user, org.pk),
+        }
+    )
     return render(request, "web/forecast/stakes.html", context)
 
 
