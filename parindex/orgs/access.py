@@ -817,3 +817,47 @@ def can_read_survey_province(user: AnyUser, survey: Survey) -> bool:
 def can_manage_surveys(user: AnyUser, province_id: int | None) -> bool:
     """The province's coordinators create its surveys and import their responses."""
     return can_manage_organisations(user, province_id)
+
+
+def public_survey_form(survey_code: str, agency_code: str) -> tuple[Survey, Organisation]:
+    """A survey's public form for one of its province's present agencies: anyone reaches it,
+    signed in or not, and it reveals nothing of the responses. Anything else is not found."""
+    from parindex.surveys.models import Survey
+
+    survey = (
+        Survey.objects.select_related("province", "questionnaire").filter(code=survey_code).first()
+    )
+    agency = (
+        Organisation.objects.filter(province_id=survey.province_id, code=agency_code)
+        .exclude(kind=OrgKind.PROVINCE)
+        .current()
+        .first()
+        if survey is not None
+        else None
+    )
+    if survey is None or agency is None:
+        raise NotFound(f"survey form {survey_code}/{agency_code} not found")
+    return survey, agency
+
+
+def can_print_survey_links(user: AnyUser, survey: Survey) -> bool:
+    """The links and QR codes of a survey's agencies are printed by its province's
+    coordinators."""
+    return can_manage_surveys(user, survey.province_id)
+
+
+def public_dossier_answered(survey: Survey, dossier_code: str) -> bool:
+    """Whether a dossier's link was already used: all the public form learns of responses."""
+    return bool(dossier_code) and survey.responses.filter(dossier_code=dossier_code).exists()
+
+
+def public_survey(survey_code: str) -> Survey:
+    """A survey as its public form and the API's submissions know it: by code, for anyone."""
+    from parindex.surveys.models import Survey
+
+    found = (
+        Survey.objects.select_related("province", "questionnaire").filter(code=survey_code).first()
+    )
+    if found is None:
+        raise NotFound(f"survey {survey_code} not found")
+    return found

@@ -19,7 +19,7 @@ from parindex.orgs import access
 from parindex.orgs.audit import record
 from parindex.orgs.inputs import field_text
 from parindex.orgs.models import Organisation, OrgKind, User
-from parindex.surveys import flat, shipped, stats, xlsform
+from parindex.surveys import collection, flat, shipped, stats, xlsform
 from parindex.surveys.messages import describe_problem
 from parindex.surveys.models import (
     Answer,
@@ -264,6 +264,60 @@ def add_response(
             }
         ) from None
     return response
+
+
+class RateLimited(Exception):
+    """Too many submissions from one address in the window; nothing was checked or saved."""
+
+
+class SurveyClosed(Exception):
+    """The survey does not run today: its form takes no responses."""
+
+
+def survey_is_open(survey: Survey) -> bool:
+    return survey.starts_on <= timezone.localdate() <= survey.ends_on
+
+
+def submit_public_response(
+    survey: Survey,
+    *,
+    token: str,
+    answers: Mapping[str, str],
+    client: str,
+    agency: Organisation | None = None,
+    drop_skipped: bool = False,
+) -> Response:
+    """A response sent by the public form or the API, by nobody signed in: within the client's
+    rate limit (RateLimited), with a form token this server signed for this survey (and
+    `agency`, when the form's address names one) that has not expired (collection.BadToken),
+    while the survey runs (SurveyClosed); then `add_response` checks it like any other, on the
+    token's agency and dossier code. Every attempt counts towards the limit, refused or not.
+    With `drop_skipped`, answers to questions a skip condition hides are left out rather than
+    refused (a form sent without its script)."""
+    if collection.over_limit(client):
+        raise RateLimited()
+    collection.count_attempt(client)
+    found = collection.read_token(token, survey=survey)
+    if agency is not None and found.agency_id != agency.pk:
+        raise collection.BadToken()
+    if not survey_is_open(survey):
+        raise SurveyClosed()
+    target = survey_agencies(survey).get(
+        Organisation.objects.filter(pk=found.agency_id).values_list("code", flat=True).first() or ""
+    )
+    if target is None:
+        raise collection.BadToken()
+    if drop_skipped:
+        answers = collection.drop_skipped(spec_of(survey.questionnaire).questions, answers)
+    return add_response(
+        survey,
+        by=None,
+        agency=target,
+        submitted_at=timezone.now(),
+        answers=answers,
+        dossier_code=found.dossier_code,
+        channel=ResponseChannel.WEB,
+    )
 
 
 def survey_quarters(survey: Survey) -> list[str]:

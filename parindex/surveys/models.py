@@ -245,3 +245,20 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SubmissionAttempt(models.Model):
+    """One submission of the public form or the API, kept for the rate limit: in the database,
+    so every server process counts the same attempts. `address` is a keyed hash of the client's
+    address, never the address itself."""
+
+    address = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("submission attempt")
+        verbose_name_plural = _("submission attempts")
+        indexes = [models.Index(fields=["address", "at"]), models.Index(fields=["at"])]
+
+    def __str__(self) -> str:
+        return f"{self.address[:8]} {self.at:%Y-%m-%d %H:%M}"

@@ -18,6 +18,7 @@ from parindex.web.views import (
     plans,
     reporting,
     results,
+    survey_collection,
 )
 
 urlpatterns = [
@@ -197,4 +198,16 @@ urlpatterns = [
     ),
     path("audit/", audit.audit_list, name="audit_list"),
     path("exports/<slug:name>.<str:fmt>", exports.export, name="export"),
+    # The public survey form (no sign-in) and the coordinators' links and QR codes to it.
+    path(
+        "s/<slug:survey_code>/<slug:agency_code>/",
+        survey_collection.public_form,
+        name="survey_public_form",
+    ),
+    path(
+        "s/<slug:survey_code>/<slug:agency_code>/cam-on/",
+        survey_collection.public_thanks,
+        name="survey_public_thanks",
+    ),
+    path("surveys/<int:pk>/links/", survey_collection.survey_links, name="survey_links"),
 ]
