@@ -16,7 +16,7 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from parindex.assessment import actions as assessment_actions
 from parindex.assessment.models import AssessedUnit, Assessment, Document, Entry
@@ -189,6 +190,15 @@ def world(
         starts_on=date(2020, 1, 1),
         ends_on=date(2020, 12, 31),
     )
+    today = timezone.localdate()
+    open_survey = survey_actions.create_survey(
+        by=None,
+        code="sipas-now",
+        questionnaire=survey_actions.load_default_questionnaire(),
+        province=lao_cai.province,
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=30),
+    )
     colleague = org_actions.create_person(
         by=None,
         username="mai.stp",
@@ -230,6 +240,7 @@ def world(
             "survey": survey,
             "gap_action": gap_action,
             "line": line,
+            "open_survey": open_survey,
         },
     )
 
@@ -617,6 +628,21 @@ WEB: dict[str, Route] = {
     "api/": R(w("api/"), answers(404, anonymous=404)),
     "api/openapi.json": R(w("api/openapi.json"), answers(200, anonymous=200)),
     "api/docs": R(w("api/docs"), answers(200, anonymous=200)),
+    # The public survey form: everyone, signed in or not, may answer it (a post without its
+    # form token is refused and saves nothing); the 2020 survey is closed today.
+    "s/<slug:survey_code>/<slug:agency_code>/": W(
+        lambda x: f"/s/{x.extra['open_survey'].code}/so-tu-phap/",
+        answers(200, anonymous=200),
+        writers=ROLES,
+    ),
+    "s/<slug:survey_code>/<slug:agency_code>/cam-on/": R(
+        lambda x: f"/s/{x.extra['survey'].code}/so-tu-phap/cam-on/", answers(200, anonymous=200)
+    ),
+    # The links and QR codes per agency: the province's coordinators print them.
+    "surveys/<int:pk>/links/": R(
+        lambda x: f"/surveys/{x.extra['survey'].pk}/links/",
+        answers(404, coordinator=200, leader=403, reporter=403, head=403, district_head=403),
+    ),
 }
 
 
@@ -919,6 +945,14 @@ API: dict[str, Route] = {
     "GET /api/surveys": R(a("/api/surveys"), api(200)),
     "GET /api/surveys/{survey_id}/indices": R(
         a("/api/surveys/{x.extra[survey].pk}/indices"), API_SURVEY
+    ),
+    # Responses from the public: a form token for an agency, then the answers with it.
+    "GET /api/surveys/{code}/form-token": R(
+        a("/api/surveys/{x.extra[open_survey].code}/form-token?agency=so-tu-phap"),
+        api(200, anonymous=200),
+    ),
+    "POST /api/surveys/{code}/responses": W(
+        a("/api/surveys/{x.extra[open_survey].code}/responses"), None, writers=ROLES
     ),
     # The forecast: the province's coordinators and leaders; what-if keeps nothing.
     "GET /api/forecast": R(

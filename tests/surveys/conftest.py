@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from parindex.orgs.models import User
@@ -32,6 +32,20 @@ def survey(lao_cai: LaoCai, coordinator: User) -> Survey:
         province=lao_cai.province,
         starts_on=date(2020, 1, 1),
         ends_on=date(2020, 12, 31),
+    )
+
+
+@pytest.fixture
+def open_survey(lao_cai: LaoCai, coordinator: User) -> Survey:
+    """A survey running today, from a month ago to a month ahead."""
+    today = timezone.localdate()
+    return actions.create_survey(
+        by=coordinator,
+        code="sipas-now",
+        questionnaire=actions.load_default_questionnaire(),
+        province=lao_cai.province,
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=30),
     )
 
 

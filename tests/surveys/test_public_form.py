@@ -15,25 +15,11 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django import Settings
 
-from parindex.orgs.models import User
 from parindex.surveys import actions, collection
 from parindex.surveys.models import Response, ResponseChannel, Survey
 from tests.conftest import LaoCai
 
 GOOD = {"sat_access": "5", "sat_staff": "4", "on_time": "yes", "sat_overall": "4"}
-
-
-@pytest.fixture
-def open_survey(lao_cai: LaoCai, coordinator: User) -> Survey:
-    today = timezone.localdate()
-    return actions.create_survey(
-        by=coordinator,
-        code="sipas-now",
-        questionnaire=actions.load_default_questionnaire(),
-        province=lao_cai.province,
-        starts_on=today - timedelta(days=30),
-        ends_on=today + timedelta(days=30),
-    )
 
 
 def english(address: str = "127.0.0.1") -> Client:
