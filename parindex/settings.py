@@ -170,7 +170,8 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("PARINDEX_HSTS_SECONDS", "31536000" if HTTPS else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PARINDEX_HSTS_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("PARINDEX_HSTS_PRELOAD", HTTPS)
-if env_bool("PARINDEX_BEHIND_PROXY", False):
+PARINDEX_BEHIND_PROXY = env_bool("PARINDEX_BEHIND_PROXY", False)
+if PARINDEX_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("PARINDEX_SECURE_COOKIES", HTTPS)
@@ -223,6 +224,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = PARINDEX_MAX_IMPORT_BYTES
 # The plan review form has about 20 fields a target (text, quantities, sub-criteria): the seed
 # plan's 58 targets already send over 1,000, Django's default limit (a 400 on "Save").
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+# Submissions of the public survey form (and the API's) one client address may make in ten
+# minutes; counted in the database, so every server process shares the count.
+PARINDEX_SURVEY_RATE_LIMIT = int(os.environ.get("PARINDEX_SURVEY_RATE_LIMIT", "10"))
 # Evidence files (PDF, DOCX, XLSX, images) attached to reports.
 PARINDEX_MAX_EVIDENCE_BYTES = int(
     os.environ.get("PARINDEX_MAX_EVIDENCE_BYTES", str(20 * 1024 * 1024))

@@ -76,10 +76,23 @@ def read_token(token: str, *, survey: Survey | None = None) -> FormToken:
     return found
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's address; behind the proxy (PARINDEX_BEHIND_PROXY) the one the proxy added
+    last to X-Forwarded-For, since REMOTE_ADDR is then the proxy's own, shared by everyone.
+    Earlier entries of the header are the client's say and are not trusted."""
+    if getattr(settings, "PARINDEX_BEHIND_PROXY", False):
+        forwarded = [
+            a.strip() for a in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+        ]
+        if forwarded and forwarded[-1]:
+            return str(forwarded[-1])
+    return str(request.META.get("REMOTE_ADDR", "")) or "unknown"
+
+
 def client_key(request: HttpRequest) -> str:
     """A keyed hash of the client's address: enough to count its attempts, nothing to identify
-    it by. Behind a proxy the proxy's address is what Django sees (REMOTE_ADDR)."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    it by."""
+    address = client_address(request)
     return salted_hmac("parindex.surveys.rate", address).hexdigest()[:64]
 
 

@@ -208,3 +208,25 @@ def test_a_survey_that_has_not_started_is_closed(lao_cai: LaoCai) -> None:
         ends_on=later + timedelta(days=30),
     )
     assert Client().get(form_url(future)).status_code == 410
+
+
+def test_behind_the_proxy_the_limit_counts_the_address_the_proxy_forwarded(
+    open_survey: Survey, settings: Settings
+) -> None:
+    settings.PARINDEX_SURVEY_RATE_LIMIT = 1
+    settings.PARINDEX_BEHIND_PROXY = True
+    url = form_url(open_survey)
+
+    def from_citizen(address: str, claimed: str = "") -> int:
+        client = english("10.0.0.1")  # the proxy
+        token = token_of(client, url)
+        forwarded = f"{claimed}, {address}" if claimed else address
+        status: int = client.post(
+            url, {**GOOD, "token": token}, HTTP_X_FORWARDED_FOR=forwarded
+        ).status_code
+        return status
+
+    assert from_citizen("203.0.113.20") == 302
+    assert from_citizen("203.0.113.21") == 302
+    # A forged first entry does not make a new address: the proxy's own entry is counted.
+    assert from_citizen("203.0.113.20", claimed="192.0.2.99") == 429
