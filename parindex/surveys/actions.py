@@ -302,9 +302,7 @@ def submit_public_response(
         raise collection.BadToken()
     if not survey_is_open(survey):
         raise SurveyClosed()
-    target = survey_agencies(survey).get(
-        Organisation.objects.filter(pk=found.agency_id).values_list("code", flat=True).first() or ""
-    )
+    target = next((a for a in survey_agencies(survey).values() if a.pk == found.agency_id), None)
     if target is None:
         raise collection.BadToken()
     if drop_skipped:
