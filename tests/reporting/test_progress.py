@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from parindex.reporting.progress import STATUS_LIGHTS, Aggregate, Light, aggregate, light, worst
+from parindex.reporting.progress import (
+    ABOVE_REFERENCE,
+    BELOW_REFERENCE,
+    RANK,
+    STATUS_LIGHTS,
+    Aggregate,
+    Aim,
+    Light,
+    Pace,
+    aggregate,
+    assess,
+    light,
+    worst,
+    year_elapsed,
+)
 
 D = Decimal
 Pair = tuple[Decimal | None, Decimal | None]
@@ -130,6 +145,8 @@ def test_the_light_of_a_value_against_its_target(
         ([Light.NONE, Light.GREEN], Light.GREEN),  # nothing reported does not darken the rest
         ([Light.NONE], Light.NONE),
         ([], Light.NONE),
+        ([Light.NOT_DUE, Light.AMBER], Light.AMBER),  # what is due speaks for the target
+        ([Light.NOT_DUE, Light.NONE], Light.NOT_DUE),
     ],
 )
 def test_a_target_shows_its_worst_light(lights: list[Light], expected: Light) -> None:
@@ -147,3 +164,104 @@ def test_a_target_shows_its_worst_light(lights: list[Light], expected: Light) ->
 )
 def test_a_progress_status_has_a_light(status: str, expected: Light) -> None:
     assert STATUS_LIGHTS[status] == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2019, 12, 31), D(0)),
+        (date(2020, 3, 31), D("0.25")),
+        (date(2020, 6, 30), D("0.5")),
+        (date(2020, 9, 30), D("0.75")),
+        (date(2020, 12, 31), D(1)),
+        (date(2021, 3, 31), D(1)),
+    ],
+)
+def test_how_much_of_the_plan_year_has_passed(day: date, expected: Decimal) -> None:
+    assert year_elapsed(day, 2020) == expected
+
+
+INITIATIVES = Aim(">=", D(3), unit="count")  # "có ít nhất 03 sáng kiến" in the year
+ON_TIME = Aim("between", D(95), D(100), unit="percent")  # "đúng hạn đạt từ 95% - 100%"
+NO_REPRIMAND = Aim("=", D(0), unit="count")  # "không có cán bộ bị kỷ luật"
+HEADCOUNT = Aim("<=", D(0), unit="count")  # "không vượt quá số biên chế được giao"
+INSPECTED = Aim("=", D(30), unit="count")  # "kiểm tra 30 cơ quan"
+BUDGET = Aim(">=", D(4), unit="percent", measure=ABOVE_REFERENCE)  # "vượt chỉ tiêu từ 4%"
+STAFF_CUT = Aim(">=", D(10), unit="percent", measure=BELOW_REFERENCE)  # "giảm từ 10% so 2015"
+SCORE = Aim(">=", D(90), unit="points")  # "đạt tổng số điểm từ 90 trở lên"
+TOP_10 = Aim("<=", D(10), unit="rank", measure=RANK)  # "xếp trong tốp 10"
+H1, Q1, YEAR = D("0.5"), D("0.25"), D(1)
+
+
+@pytest.mark.parametrize(
+    ("aim", "pace"),
+    [
+        (INITIATIVES, Pace.ACCUMULATES),
+        (INSPECTED, Pace.ACCUMULATES),
+        (BUDGET, Pace.ACCUMULATES),
+        (STAFF_CUT, Pace.ACCUMULATES),
+        (ON_TIME, Pace.AS_IS),
+        (NO_REPRIMAND, Pace.AS_IS),
+        (HEADCOUNT, Pace.AS_IS),
+        (SCORE, Pace.YEAR_END),
+        (TOP_10, Pace.YEAR_END),
+    ],
+)
+def test_what_builds_up_through_the_year_and_what_does_not(aim: Aim, pace: Pace) -> None:
+    assert aim.pace == pace
+
+
+@pytest.mark.parametrize(
+    ("value", "aim", "elapsed", "expected"),
+    [
+        # ≥ 3 initiatives by the year end is 1,5 by 30/06 and 0,75 by 31/03.
+        (D(2), INITIATIVES, H1, Light.GREEN),
+        (D("1.4"), INITIATIVES, H1, Light.AMBER),
+        (D(1), INITIATIVES, H1, Light.RED),
+        (D(1), INITIATIVES, Q1, Light.GREEN),
+        (D(0), INITIATIVES, Q1, Light.RED),
+        (D(2), INITIATIVES, YEAR, Light.RED),
+        (D(3), INITIATIVES, YEAR, Light.GREEN),
+        # "exactly 30" by the year end: ahead of the path at mid-year is on track.
+        (D(20), INSPECTED, H1, Light.GREEN),
+        (D(20), INSPECTED, YEAR, Light.RED),
+        # Rates are judged as they are, whatever the time of year.
+        (D(96), ON_TIME, Q1, Light.GREEN),
+        (D(80), ON_TIME, Q1, Light.RED),
+        (D(80), ON_TIME, H1, Light.RED),
+        # A cap is a cap from the first day: one reprimand is red at mid-year.
+        (D(1), NO_REPRIMAND, H1, Light.RED),
+        (D(0), NO_REPRIMAND, H1, Light.GREEN),
+        (D(0), HEADCOUNT, Q1, Light.GREEN),
+        # Collected ÷ planned: 26 % of the plan is not "exceeding it by 4 %".
+        (D(26), BUDGET, YEAR, Light.RED),
+        (D(103), BUDGET, YEAR, Light.AMBER),
+        (D(104), BUDGET, YEAR, Light.GREEN),
+        # ... and by 30/06 the path is 52 % of the year's plan.
+        (D(26), BUDGET, H1, Light.RED),
+        (D(53), BUDGET, H1, Light.GREEN),
+        (D(48), BUDGET, H1, Light.AMBER),
+        # Staff now ÷ staff in 2015: a cut of at least 10 % is at most 90 %.
+        (D(89), STAFF_CUT, YEAR, Light.GREEN),
+        (D(90), STAFF_CUT, YEAR, Light.GREEN),
+        (D(95), STAFF_CUT, YEAR, Light.AMBER),
+        (D(100), STAFF_CUT, YEAR, Light.RED),
+        # Points and ranks mean something only once the year is over.
+        (D(70), SCORE, H1, Light.NOT_DUE),
+        (None, SCORE, H1, Light.NOT_DUE),
+        (D(91), SCORE, YEAR, Light.GREEN),
+        (D(8), TOP_10, YEAR, Light.GREEN),
+        (D(10), TOP_10, YEAR, Light.GREEN),
+        (D(15), TOP_10, YEAR, Light.RED),
+        (D(3), TOP_10, H1, Light.NOT_DUE),
+        # No figures: grey, never red, at any time of year.
+        (None, INITIATIVES, H1, Light.NONE),
+        (None, BUDGET, YEAR, Light.NONE),
+        (None, NO_REPRIMAND, Q1, Light.NONE),
+        (None, TOP_10, YEAR, Light.NONE),
+    ],
+)
+def test_a_light_knows_the_time_of_year_and_what_the_figure_measures(
+    value: Decimal | None, aim: Aim, elapsed: Decimal, expected: Light
+) -> None:
+    assert assess(value, aim, elapsed) == expected
