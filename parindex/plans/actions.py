@@ -31,6 +31,7 @@ from parindex.plans.models import (
     Comparator,
     Goal,
     ImportStatus,
+    Measure,
     Period,
     Plan,
     PlanImport,
@@ -43,6 +44,8 @@ from parindex.plans.models import (
     TargetNode,
 )
 from parindex.plans.parsing import parse_document
+from parindex.plans.proposal import MEASURES
+from parindex.plans.quantities import measure_for
 from parindex.plans.warnings import describe_warning
 
 DEFAULT_PERIODS = [Period.QUARTER.value, Period.HALF_YEAR.value, Period.YEAR.value]
@@ -298,6 +301,22 @@ def _ids_for(names: Iterable[str], mapping: dict[str, Any]) -> list[int]:
     return ids
 
 
+def quantity_measure(quantity: dict[str, Any]) -> str | None:
+    """The measure chosen for a proposed quantity; for one proposed before measures were read
+    (or added in review without one), what its wording tells, None when it does not."""
+    if "measure" in quantity:
+        measure = quantity["measure"]
+        return measure if measure in MEASURES else None
+    relative = quantity.get("relative_to")
+    return measure_for(
+        str(quantity.get("unit") or ""),
+        relative.get("kind") if isinstance(relative, dict) else None,
+        quantity.get("direction"),
+        str(quantity.get("subject") or ""),
+        quantity.get("unit_label"),
+    )
+
+
 def check_proposal(proposal: dict[str, Any]) -> list[str]:
     """What still stops approval, each naming where."""
     problems: list[str] = []
@@ -329,6 +348,10 @@ def check_proposal(proposal: dict[str, Any]) -> list[str]:
                     problems.append(_("%(where)s: choose a comparator.") % {"where": q_where})
                 if quantity.get("unit") not in QuantityUnit.values:
                     problems.append(_("%(where)s: choose a unit.") % {"where": q_where})
+                if quantity_measure(quantity) is None:
+                    problems.append(
+                        _("%(where)s: say what the reported figure is.") % {"where": q_where}
+                    )
                 if _decimal(quantity.get("value"), q_where, problems) is None and quantity.get(
                     "value"
                 ) in (None, ""):
@@ -502,6 +525,7 @@ def _create_quantities(target: Target, quantities: list[dict[str, Any]]) -> None
                 unit=q["unit"],
                 relative_kind=(relative.get("kind") or "") if isinstance(relative, dict) else "",
                 relative_year=relative.get("year") if isinstance(relative, dict) else None,
+                measure=quantity_measure(q) or Measure.LEVEL,
                 position=position,
             )
         )

@@ -37,6 +37,21 @@ class QuantityUnit(models.TextChoices):
     AMOUNT = "amount", _("amount")
 
 
+class Measure(models.TextChoices):
+    """What the figure reported for a quantity is (see plans.quantities.measure_for)."""
+
+    LEVEL = "level", _("The figure itself (a share achieved, a count, points)")
+    ABOVE_REFERENCE = (
+        "above_reference",
+        _("The result over its reference, to exceed it by the value in %"),
+    )
+    BELOW_REFERENCE = (
+        "below_reference",
+        _("The result over its reference, to fall below it by the value in %"),
+    )
+    RANK = "rank", _("A rank (1 is best)")
+
+
 class ImportStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
     APPROVED = "approved", _("Approved")
@@ -216,6 +231,10 @@ class Quantity(models.Model):
     # A change relative to something: "year" (relative_year), "previous_year", "plan", or empty.
     relative_kind = models.CharField(_("relative to"), max_length=16, blank=True)
     relative_year = models.PositiveIntegerField(null=True, blank=True)
+    # What the reported figure is; the lights judge it accordingly (reporting.progress).
+    measure = models.CharField(
+        _("what the figure is"), max_length=16, choices=Measure.choices, default=Measure.LEVEL
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

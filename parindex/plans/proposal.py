@@ -26,6 +26,11 @@ UNITS: tuple[str, ...] = ("percent", "count", "points", "rank", "amount")
 # reference year (e.g. staff cuts counted since 2015), or the figure the plan/higher level set.
 RelativeKind = Literal["year", "previous_year", "baseline_year", "plan"]
 Direction = Literal["increase", "decrease"]
+# What the figure reported for a quantity is: the figure itself (a share achieved, a count,
+# points), the result over a reference it must exceed or fall short of by the value in %
+# ("vượt chỉ tiêu thu ngân sách từ 4 %": collected ÷ planned ≥ 104 %), or a rank (1 is best).
+Measure = Literal["level", "above_reference", "below_reference", "rank"]
+MEASURES: tuple[str, ...] = ("level", "above_reference", "below_reference", "rank")
 PERIODS: tuple[str, ...] = (
     "week",
     "month",
@@ -65,6 +70,8 @@ class Quantity:
     When `relative_to` is set the value is a change against that reference, measured in
     `direction` ("increase"/"decrease"): "giảm từ 10% so với năm 2015" is a decrease of at least
     10 %. `unit_label` keeps the document's own word for what is counted ("TTHC", "sáng kiến").
+    `measure` says what the reported figure is; None when the wording does not tell, and the
+    reviewer is asked.
     """
 
     subject: str
@@ -75,6 +82,7 @@ class Quantity:
     relative_to: RelativeTo | None = None
     direction: Direction | None = None
     unit_label: str | None = None
+    measure: Measure | None = "level"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,6 +94,7 @@ class Quantity:
             "relative_to": None if self.relative_to is None else self.relative_to.to_json(),
             "direction": self.direction,
             "unit_label": self.unit_label,
+            "measure": self.measure,
         }
 
 

@@ -20,6 +20,13 @@ Pure and table-tested (tests/plans/test_quantities.py). The reading rules, in or
   relative to the plan; "tăng"/"vượt" or "giảm" nearby give the direction. "tăng cao hơn so với
   năm 2019" without a number is a change > 0.
 
+What the reported figure is (`measure_for`): a rank position ("tốp 10") is a rank; a quantity
+that is not a change, or a count or amount of change ("tăng thêm 02 đơn vị"), is the figure
+itself; a rate named as the change ("tỷ lệ giảm biên chế ... so với năm 2015") is the figure
+itself; "vượt chỉ tiêu/kế hoạch từ 4 %" is the result over the plan, which must exceed it by 4 %.
+Any other percentage against a reference ("tỷ lệ doanh nghiệp thành lập mới tăng từ 20 % so với
+năm 2019": a rate 20 points higher, or 20 % more firms?) is left for the reviewer (None).
+
 Matching is done on an accent-folded copy of the text that keeps every character's position
 (`fold_aligned`), so "tro len" typed without accents still reads and the original wording can be
 cut out for the subject.
@@ -34,7 +41,14 @@ from decimal import Decimal, InvalidOperation
 
 from parindex.lib.numbers import NumberFormatError, parse_decimal
 from parindex.lib.text import clean
-from parindex.plans.proposal import Comparator, Direction, Quantity, RelativeTo, UnitKind
+from parindex.plans.proposal import (
+    Comparator,
+    Direction,
+    Measure,
+    Quantity,
+    RelativeTo,
+    UnitKind,
+)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\ufeff\u200c\u200d\u2060]")
 
@@ -738,6 +752,28 @@ def extract_quantities(text: str, *, plan_year: int | None = None) -> list[Quant
     return result
 
 
+_CHANGE_NAMED = re.compile(r"\b(?:ty le|muc|toc do)\s+(?:tang|giam|cat giam|tinh gian)\b")
+
+
+def measure_for(
+    unit: str,
+    relative_kind: str | None,
+    direction: str | None,
+    subject: str,
+    unit_label: str | None = None,
+) -> Measure | None:
+    """What the figure reported for a quantity is, or None when its wording does not tell."""
+    if unit == "rank" and not unit_label:
+        return "rank"  # a position; "tăng 05 bậc" (unit_label "bậc") is a number of places
+    if not relative_kind or unit != "percent":
+        return "level"
+    if _CHANGE_NAMED.search(fold_aligned(subject)):
+        return "level"
+    if relative_kind == "plan" and direction == "increase":
+        return "above_reference"
+    return None
+
+
 def _finish(
     s: str,
     f: str,
@@ -785,4 +821,11 @@ def _finish(
         relative_to=item.relative,
         direction=item.direction,
         unit_label=item.unit_label,
+        measure=measure_for(
+            item.unit or "amount",
+            item.relative.kind if item.relative else None,
+            item.direction,
+            item.subject,
+            item.unit_label,
+        ),
     )

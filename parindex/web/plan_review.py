@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from parindex.lib.dates import parse_date
 from parindex.lib.numbers import NumberFormatError, parse_decimal
 from parindex.lib.text import clean
-from parindex.plans.actions import agency_names, iter_targets
-from parindex.plans.models import Comparator, QuantityUnit
+from parindex.plans.actions import agency_names, iter_targets, quantity_measure
+from parindex.plans.models import Comparator, Measure, QuantityUnit
 
 GROUP_CHOICES = ("department", "district", "commune", "all")
 
@@ -179,6 +179,14 @@ def _read_quantity(
         result["unit"] = post.get(f"{name}-unit", "")
         if result["unit"] not in QuantityUnit.values:
             errors[f"{name}-unit"] = _("Choose a unit.")
+    if f"{name}-measure" in post:
+        measure = post.get(f"{name}-measure", "")
+        if measure in Measure.values:
+            result["measure"] = measure
+        elif measure:
+            errors[f"{name}-measure"] = _("Say what the reported figure is.")
+        else:
+            result.pop("measure", None)  # not chosen: what the wording tells, or asked again
     for key in ("value", "value_high"):
         field = f"{name}-{key}"
         if field in post:
@@ -212,7 +220,8 @@ def review_rows(proposal: dict[str, Any]) -> list[dict[str, Any]]:
                 "depth": path.count(".") - 1,
                 "target": target,
                 "quantities": [
-                    (f"q{path}-{n}", q) for n, q in enumerate(target.get("quantities") or [])
+                    (f"q{path}-{n}", dict(q, measure=quantity_measure(q)))
+                    for n, q in enumerate(target.get("quantities") or [])
                 ],
                 "new_quantity": f"q{path}-new",
                 # Until the coordinator has chosen, the proposals are preselected in the form.

@@ -23,10 +23,12 @@ from tests.plans.support import (
     SEED_TEXT,
     SeedAgencies,
     add_seed_agencies,
+    answer_open_measures,
     illustrative_tree,
     plan_rows,
     small_plan,
 )
+from tests.web.pages import vi
 
 # The documented JSON shape (docs/plan-import.md), key by key.
 PROPOSAL_KEYS = {
@@ -37,7 +39,7 @@ AREA_KEYS = {"number", "title", "line", "lead", "coordinating", "lead_parts", "s
 TARGET_KEYS = {"text", "line", "quantities", "children", "lead", "coordinating", "deadline"}
 QUANTITY_KEYS = {
     "subject", "comparator", "value", "value_high", "unit", "relative_to", "direction",
-    "unit_label",
+    "unit_label", "measure",
 }  # fmt: skip
 DUTY_KEYS = {"who", "what", "to", "periods", "text", "line"}
 
@@ -154,10 +156,31 @@ def test_parsing_needs_a_signed_in_person(db: None) -> None:
 # --- importing in one step ----------------------------------------------------------------------
 
 
+# The seed with its one open figure worded so that it says what is reported (the rate of increase).
+SEED_WORDED = SEED_TEXT.replace(
+    "Tỷ lệ doanh nghiệp thành lập mới trong năm 2020 phải tăng từ 20% trở lên so với năm 2019",
+    "Tỷ lệ tăng số doanh nghiệp thành lập mới trong năm 2020 so với năm 2019 đạt từ 20% trở lên",
+).encode()
+
+
+def test_a_one_step_import_is_refused_while_the_wording_leaves_a_figure_open(
+    api_for: ApiFor, coordinator: User, seed_agencies: SeedAgencies
+) -> None:
+    response = api_for(coordinator).upload("/api/plans/import", SEED.name, SEED_BYTES)
+    assert response.status_code == 422
+    assert response.json()["problems"] == [
+        vi(
+            "%(where)s: say what the reported figure is.",
+            where=vi("%(where)s, quantity %(n)s", where=vi("Target %(path)s", path="8.2.2"), n=1),
+        )
+    ]
+    assert Plan.objects.count() == 0
+
+
 def test_a_coordinator_imports_the_seed_in_one_step(
     api_for: ApiFor, coordinator: User, lao_cai: LaoCai, seed_agencies: SeedAgencies
 ) -> None:
-    response = api_for(coordinator).upload("/api/plans/import", SEED.name, SEED_BYTES)
+    response = api_for(coordinator).upload("/api/plans/import", SEED.name, SEED_WORDED)
     assert response.status_code == 201, response.content
     body = response.json()
     plan = Plan.objects.get()
@@ -179,6 +202,10 @@ def test_a_coordinator_imports_the_seed_in_one_step(
         (q["comparator"], float(q["value"]), q["value_high"] and float(q["value_high"]), q["unit"])
         for q in on_time["quantities"]
     ] == [("between", 95.0, 100.0, "percent"), (">=", 80.0, None, "percent")]
+    budget = next(t for t in body["targets"] if "thu ngân sách năm 2020" in t["text"])
+    assert [(q["measure"], q["relative_kind"]) for q in budget["quantities"]] == [
+        ("above_reference", "plan")
+    ]
     children = [t for t in body["targets"] if t["parent_id"] is not None]
     assert len(children) == 25
     leads = TargetAgency.objects.filter(target_id=iso["id"], responsibility=Responsibility.LEAD)
@@ -258,7 +285,7 @@ def plan(seed_agencies: SeedAgencies, lao_cai: LaoCai, coordinator: User) -> Pla
     staged = actions.stage_plan(
         by=coordinator, province=lao_cai.province, filename=SEED.name, data=SEED_BYTES
     )
-    return actions.approve_import(staged, by=coordinator)
+    return actions.approve_import(answer_open_measures(staged), by=coordinator)
 
 
 @pytest.fixture

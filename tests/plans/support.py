@@ -19,6 +19,7 @@ from parindex.methodology.importing import read_tree
 from parindex.methodology.models import Framework
 from parindex.orgs import actions as org_actions
 from parindex.orgs.models import AuditEntry, Organisation, OrgKind
+from parindex.plans import actions as plan_actions
 from parindex.plans.models import (
     Area,
     Goal,
@@ -81,6 +82,26 @@ Sở Nội vụ định kỳ hằng quý, 6 tháng, năm báo cáo UBND tỉnh.
 
 def small_plan(number: int = 31, lead: str = "Văn phòng UBND tỉnh") -> str:
     return SMALL_PLAN.format(number=number, lead=lead)
+
+
+# The one figure of the seed whose wording leaves open what is reported ("Tỷ lệ doanh nghiệp thành
+# lập mới trong năm 2020 phải tăng từ 20% trở lên so với năm 2019"), and the coordinator's answer:
+# the new firms of 2020 over those of 2019.
+SEED_OPEN_MEASURE = "tỷ lệ doanh nghiệp thành lập mới trong năm 2020"
+SEED_ANSWER = "above_reference"
+
+
+def answer_open_measures(staged: PlanImport) -> PlanImport:
+    """The staged seed as the coordinator leaves it after answering the review screen's question
+    on what a figure is (set in place: the revision the tests expect stays as staged)."""
+    proposal = staged.proposal
+    for _path, target in plan_actions.all_targets(proposal):
+        for quantity in target.get("quantities") or []:
+            if plan_actions.quantity_measure(quantity) is None:
+                quantity["measure"] = SEED_ANSWER
+    PlanImport.objects.filter(pk=staged.pk).update(proposal=proposal)
+    staged.refresh_from_db()
+    return staged
 
 
 def seed_proposal() -> Proposal:

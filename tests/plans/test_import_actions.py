@@ -42,6 +42,7 @@ from tests.plans.support import (
     SEED_BYTES,
     SeedAgencies,
     add_seed_agencies,
+    answer_open_measures,
     illustrative_tree,
     plan_rows,
     seed_proposal,
@@ -116,7 +117,9 @@ def laocai(lao_cai: LaoCai) -> Province:
 
 
 def stage(by: User | None, province: Organisation) -> PlanImport:
-    return actions.stage_plan(by=by, province=province, filename=SEED.name, data=SEED_BYTES)
+    """The seed staged, with the review screen's one question (what a figure is) answered."""
+    staged = actions.stage_plan(by=by, province=province, filename=SEED.name, data=SEED_BYTES)
+    return answer_open_measures(staged) if staged.pk else staged
 
 
 @pytest.fixture

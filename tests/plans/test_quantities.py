@@ -179,3 +179,29 @@ def test_folding_keeps_every_position(text: str) -> None:
     folded = fold_aligned(text)
     assert len(folded) == len(text)
     assert folded == folded.lower() or not folded.isalpha()
+
+
+# (sentence, what the reported figure is; None when the wording leaves it to the reviewer)
+MEASURE_CASES: list[tuple[str, str | None]] = [
+    ("xếp trong tốp 10 tỉnh, thành phố đứng đầu", "rank"),
+    ("xếp thứ 15/63", "rank"),
+    ("tăng ít nhất 05 bậc so với năm 2019", "level"),  # places gained, not a position
+    ("Tỷ lệ hồ sơ giải quyết đúng hạn đạt từ 95% - 100%", "level"),
+    ("Có ít nhất 03 sáng kiến/giải pháp mới trở lên trong năm.", "level"),
+    ("Tỷ lệ giảm biên chế so với năm 2015 đạt từ 10% trở lên.", "level"),
+    ("Số đơn vị tự bảo đảm chi thường xuyên tăng thêm từ 02 đơn vị trở lên so năm trước.", "level"),
+    (
+        "Thu ngân sách vượt chỉ tiêu từ 4% trở lên so với Kế hoạch được Chính phủ giao.",
+        "above_reference",
+    ),
+    ("Tỷ lệ doanh nghiệp thành lập mới phải tăng từ 20% trở lên so với năm 2019.", None),
+    ("Chi thường xuyên giảm 10% so với năm 2015.", None),
+]
+
+
+@pytest.mark.parametrize(("sentence", "measure"), MEASURE_CASES)
+def test_the_reader_says_what_the_reported_figure_is_or_leaves_it_open(
+    sentence: str, measure: str | None
+) -> None:
+    [quantity] = extract_quantities(sentence, plan_year=2020)
+    assert quantity.measure == measure

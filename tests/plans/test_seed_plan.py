@@ -314,6 +314,7 @@ def test_the_json_has_the_documented_shape(seed: Proposal) -> None:
         "relative_to": None,
         "direction": None,
         "unit_label": None,
+        "measure": "level",
     }
     area = data["areas"][1]
     assert set(area) == {

@@ -22,10 +22,12 @@ from tests.plans.support import (
     NEWS,
     NOTHING,
     SEED,
+    SEED_ANSWER,
     SEED_BYTES,
     SEED_TEXT,
     SeedAgencies,
     add_seed_agencies,
+    answer_open_measures,
     illustrative_tree,
     plan_rows,
     small_plan,
@@ -61,7 +63,7 @@ def staged(as_coordinator: Client) -> PlanImport:
     staged = PlanImport.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/plans/imports/{staged.pk}/"
-    return staged
+    return answer_open_measures(staged)
 
 
 def review_url(staged: PlanImport) -> str:
@@ -98,6 +100,14 @@ def form_fields(doc: Element) -> dict[str, list[str]]:
                 chosen = options[:1]
             fields.setdefault(name, []).extend(o.attrs.get("value", o.text) for o in chosen)
     return fields
+
+
+def answered(fields: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The form with the question on what a figure is answered as the coordinator does."""
+    return {
+        name: [SEED_ANSWER] if name.endswith("-measure") and values == [""] else values
+        for name, values in fields.items()
+    }
 
 
 def review_form(client: Client, staged: PlanImport) -> dict[str, list[str]]:
@@ -158,9 +168,18 @@ def test_the_uploaded_seed_opens_its_review_beside_the_original_text_and_creates
         raw_text(first.one("textarea", name="t0.0-text"))
         == (staged.proposal["areas"][0]["targets"][0]["text"])
     )
-    # Every agency name was matched: nothing flagged, nothing to correct before approving.
+    # Every agency name was matched: nothing flagged. The one thing to settle before approving
+    # is the figure whose wording does not say what is reported: the screen asks.
     assert not doc.has("tr", data_unmatched=True)
-    assert not doc.has(data_problems=True)
+    assert [li.text for li in doc.one(data_problems=True).select("li")] == [
+        vi(
+            "%(where)s: say what the reported figure is.",
+            where=vi("%(where)s, quantity %(n)s", where=vi("Target %(path)s", path="8.2.2"), n=1),
+        )
+    ]
+    [asked] = doc.select("select", data_asks_measure=True)
+    assert asked.attrs["name"] == "q7.1.1-0-measure"
+    assert doc.has(data_question="measure")
 
 
 def test_a_document_that_is_not_a_plan_is_refused_with_a_clear_message(
@@ -183,6 +202,60 @@ def test_the_upload_form_needs_a_file_or_a_paste(as_coordinator: Client) -> None
 
 
 # --- reviewing ----------------------------------------------------------------------------------
+
+
+def test_the_review_asks_what_a_figure_is_where_the_wording_does_not_say_and_stores_the_answer(
+    as_coordinator: Client, seed_agencies: SeedAgencies
+) -> None:
+    upload(as_coordinator)
+    staged = PlanImport.objects.get()
+    fields = form_fields(page(as_coordinator.get(review_url(staged))))
+    # Left unanswered, the question stops approval and nothing is created.
+    refused = page(as_coordinator.post(review_url(staged), {**fields, "approve": ["1"]}))
+    question = vi(
+        "%(where)s: say what the reported figure is.",
+        where=vi("%(where)s, quantity %(n)s", where=vi("Target %(path)s", path="8.2.2"), n=1),
+    )
+    assert question in [li.text for li in refused.one(data_problems=True).select("li")]
+    assert Plan.objects.count() == 0
+    # Answered (new firms of 2020 over those of 2019, to be 20 % above), the plan is created and
+    # the quantity keeps the answer; the budget's "vượt chỉ tiêu từ 4%" was read from its words.
+    fields = form_fields(refused)
+    assert fields["q7.1.1-0-measure"] == [""]
+    fields["q7.1.1-0-measure"] = ["above_reference"]
+    response = as_coordinator.post(review_url(staged), {**fields, "approve": ["1"]})
+    plan = Plan.objects.get()
+    assert response["Location"] == f"/plans/{plan.pk}/"
+    measures = {
+        q.subject: q.measure
+        for q in Quantity.objects.filter(target__plan=plan, unit="percent").exclude(
+            relative_kind=""
+        )
+    }
+    assert measures == {
+        "tỷ lệ giảm số lượng đơn vị sự nghiệp công lập": "level",
+        "tỷ lệ giảm biên chế": "level",
+        "tỷ lệ giảm chi trực tiếp ngân sách cho đơn vị sự nghiệp": "level",
+        "tỷ lệ doanh nghiệp thành lập mới trong năm 2020": "above_reference",
+        "thực hiện thu ngân sách năm 2020 của tỉnh vượt chỉ tiêu được Chính phủ giao": (
+            "above_reference"
+        ),
+    }
+
+
+def test_the_plan_shows_a_rank_goal_as_the_top_10_and_the_budget_as_exceeding_the_plan(
+    staged: PlanImport, as_coordinator: Client, seed_agencies: SeedAgencies
+) -> None:
+    response = as_coordinator.post(
+        review_url(staged), {**review_form(as_coordinator, staged), "approve": ["1"]}
+    )
+    doc = page(as_coordinator.get(response["Location"]))
+    goals = [li.text for li in doc.one("section", data_section="goals").select("li")]
+    rank = next(g for g in goals if vi("in the top %(n)s", n="10") in g)
+    assert "≤" not in rank
+    budget = next(t for t in Target.objects.all() if "thu ngân sách năm 2020" in t.text)
+    shown = doc.one("tr", data_target=str(budget.pk)).text
+    assert vi("above by %(aim)s", aim="≥ 4 %") in shown
 
 
 def test_corrections_posted_from_the_review_form_are_stored_in_the_proposal(
@@ -305,7 +378,7 @@ def test_agencies_closed_since_the_plan_stay_matched_when_the_review_is_saved(
     assert mapping["Sở Tài chính"]["ids"] == [closed.finance.pk]
 
     doc = page(client.get(review_url(staged)))
-    fields = form_fields(doc)
+    fields = answered(form_fields(doc))
     assert fields[agency_field(doc, "Sở Tài chính")] == [str(closed.finance.pk)]
     response = client.post(review_url(staged), {**fields, "approve": ["1"]})
     plan = Plan.objects.get()
@@ -437,7 +510,7 @@ def plan(seed_agencies: SeedAgencies, lao_cai: LaoCai, coordinator: User) -> Pla
     staged = actions.stage_plan(
         by=coordinator, province=lao_cai.province, filename=SEED.name, data=SEED_BYTES
     )
-    return actions.approve_import(staged, by=coordinator)
+    return actions.approve_import(answer_open_measures(staged), by=coordinator)
 
 
 @pytest.mark.parametrize("person", ["reporter", "leader", "district_head", "coordinator"])

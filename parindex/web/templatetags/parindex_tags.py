@@ -110,3 +110,38 @@ def rank_text(result: object) -> str:
         return str(low) if low == high else f"{low}–{high}"
     rank = getattr(result, "rank", None)
     return "—" if rank is None else str(rank)
+
+
+@register.filter
+def aim(quantity: object) -> str:
+    """A quantity's or goal's aim as people read it: "≥ 90 %", "= 0 count", "in the top 10"
+    (a rank, never "≤ 10"), "above by ≥ 4 %" (the result over its reference)."""
+    from parindex.plans.models import Comparator, Measure, QuantityUnit
+
+    comparator = str(getattr(quantity, "comparator", "") or "")
+    value = getattr(quantity, "value", None)
+    if not comparator or value is None:
+        return ""
+    high = getattr(quantity, "value_high", None)
+    unit = str(getattr(quantity, "unit", "") or "")
+    measure = getattr(quantity, "measure", None) or (
+        Measure.RANK if unit == QuantityUnit.RANK else Measure.LEVEL
+    )
+    n = points(value)
+    if measure == Measure.RANK:
+        if comparator in ("<=", "<"):
+            top = value if comparator == "<=" else value - 1
+            return _("in the top %(n)s") % {"n": points(top)}
+        if comparator == "between" and high is not None:
+            return _("ranked %(low)s to %(high)s") % {"low": n, "high": points(high)}
+        if comparator == "=":
+            return _("ranked %(n)s") % {"n": n}
+    amount = n if high is None else f"{n}–{points(high)}"
+    units = dict(QuantityUnit.choices)
+    amount += " %" if unit == QuantityUnit.PERCENT else f" {units.get(unit, unit)}"
+    text = f"{dict(Comparator.choices).get(comparator, comparator)} {amount}"
+    if measure == Measure.ABOVE_REFERENCE:
+        return _("above by %(aim)s") % {"aim": text}
+    if measure == Measure.BELOW_REFERENCE:
+        return _("below by %(aim)s") % {"aim": text}
+    return text

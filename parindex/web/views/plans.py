@@ -21,6 +21,7 @@ from parindex.plans import actions
 from parindex.plans.models import (
     Comparator,
     ImportStatus,
+    Measure,
     PlanImport,
     QuantityUnit,
     Responsibility,
@@ -237,6 +238,7 @@ def _review_context(
         "agency_rows": agency_rows,
         "comparators": Comparator.choices,
         "units": QuantityUnit.choices,
+        "measures": Measure.choices,
         "relative_kinds": RELATIVE_KINDS,
         "source_lines": list(enumerate(lines, start=1)),
         "baseline": proposal.get("baseline") or {},
