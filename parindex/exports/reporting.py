@@ -39,7 +39,7 @@ from parindex.lib.numbers import format_decimal, round_half_up
 from parindex.orgs import access
 from parindex.orgs.access import AnyUser
 from parindex.orgs.models import Organisation
-from parindex.plans.models import Area, Plan, Quantity, Responsibility, Target
+from parindex.plans.models import Area, Measure, Plan, Quantity, Responsibility, Target
 from parindex.reporting import overview, progress, reading
 from parindex.reporting.actions import state_on
 from parindex.reporting.models import Item, PeriodKind, Report, ReportStatus, Round, Value
@@ -57,6 +57,7 @@ VERDICT_VI = {
     progress.Light.AMBER: "chưa đạt",
     progress.Light.RED: "chưa đạt",
     progress.Light.NONE: "chưa có số liệu",
+    progress.Light.NOT_DUE: "chưa đến kỳ đánh giá",
 }
 COMPARATOR_SIGN = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 ROMAN = ["I", "II", "III", "IV"]
@@ -69,6 +70,7 @@ LIGHT_FILL = {
     progress.Light.AMBER: "FFEB9C",
     progress.Light.RED: "FFC7CE",
     progress.Light.NONE: "D9D9D9",
+    progress.Light.NOT_DUE: "FFFFFF",
 }
 
 
@@ -133,6 +135,13 @@ def with_unit(text: str, unit: str) -> str:
 def threshold_vi(quantity: Quantity) -> str:
     """ "chỉ tiêu ≥ 95 %", "chỉ tiêu từ 70 % đến 100 %", "chỉ tiêu 100 %"."""
     value = with_unit(format_decimal(quantity.value, places=None), quantity.unit)
+    if quantity.measure == Measure.RANK and quantity.comparator in ("<=", "=", "between"):
+        number = format_decimal(quantity.value, places=None)
+        if quantity.comparator == "<=":
+            return f"chỉ tiêu trong tốp {number}"
+        if quantity.comparator == "=" or quantity.value_high is None:
+            return f"chỉ tiêu xếp thứ {number}"
+        return f"chỉ tiêu xếp thứ {number} đến {format_decimal(quantity.value_high, places=None)}"
     if quantity.comparator == "between" and quantity.value_high is not None:
         high = with_unit(format_decimal(quantity.value_high, places=None), quantity.unit)
         text = f"chỉ tiêu từ {value} đến {high}"
@@ -140,6 +149,10 @@ def threshold_vi(quantity: Quantity) -> str:
         text = f"chỉ tiêu {COMPARATOR_SIGN[quantity.comparator]} {value}"
     else:
         text = f"chỉ tiêu {value}"
+    if quantity.measure == Measure.ABOVE_REFERENCE:
+        text = text.replace("chỉ tiêu ", "chỉ tiêu vượt ", 1)
+    elif quantity.measure == Measure.BELOW_REFERENCE:
+        text = text.replace("chỉ tiêu ", "chỉ tiêu giảm ", 1)
     if quantity.relative_kind == "year" and quantity.relative_year:
         text += f" so với năm {quantity.relative_year}"
     elif quantity.relative_kind == "previous_year":
@@ -156,6 +169,8 @@ def result_vi(
     if value is None:
         return "chưa có số liệu"
     text = with_unit(number_vi(value, quantity.unit), quantity.unit)
+    if quantity.measure in (Measure.ABOVE_REFERENCE, Measure.BELOW_REFERENCE):
+        text = f"bằng {text} mốc so sánh"  # collected over planned, not a change already
     if quantity.unit == "percent" and numerator is not None and den is not None:
         text += f" ({format_decimal(numerator, places=None)}/{format_decimal(den, places=None)})"
     return text
@@ -356,8 +371,15 @@ def _targets(doc: AdministrativeDocument, view: overview.Overview) -> None:
         f"Kỳ báo cáo theo dõi {len(view.targets)} chỉ tiêu: {lights[progress.Light.GREEN]} chỉ "
         f"tiêu đạt hoặc đúng tiến độ; {lights[progress.Light.AMBER]} chỉ tiêu gần đạt hoặc có "
         f"nguy cơ chậm; {lights[progress.Light.RED]} chỉ tiêu chưa đạt hoặc chưa triển khai; "
-        f"{lights[progress.Light.NONE]} chỉ tiêu chưa có số liệu. Kết quả của tỉnh đối với mỗi "
-        "chỉ tiêu định lượng được tính từ tổng số liệu của các cơ quan, đơn vị đã gửi báo cáo."
+        f"{lights[progress.Light.NONE]} chỉ tiêu chưa có số liệu"
+        + (
+            f"; {lights[progress.Light.NOT_DUE]} chỉ tiêu chưa đến kỳ đánh giá"
+            if lights[progress.Light.NOT_DUE]
+            else ""
+        )
+        + ". Kết quả của tỉnh đối với mỗi chỉ tiêu định lượng được tính từ tổng số liệu của các "
+        "cơ quan, đơn vị đã gửi báo cáo; chỉ tiêu cộng dồn trong năm được so với tiến độ đến "
+        "cuối kỳ báo cáo."
     )
     plan_targets = list(
         Target.objects.filter(plan=view.round.plan).select_related("area").order_by("position")
@@ -453,6 +475,7 @@ def light_labels() -> dict[progress.Light, str]:
         progress.Light.AMBER: _("Amber: nearly met"),
         progress.Light.RED: _("Red: not met"),
         progress.Light.NONE: _("Grey: no data yet"),
+        progress.Light.NOT_DUE: _("Not yet due"),
     }
 
 

@@ -24,7 +24,7 @@ from parindex.orgs.access import can_edit, can_review, can_submit
 from parindex.orgs.audit import record
 from parindex.orgs.dbstats import refresh_statistics
 from parindex.orgs.models import Role, RoleAssignment, User
-from parindex.plans.models import Plan, Responsibility, TargetAgency
+from parindex.plans.models import Measure, Plan, Responsibility, TargetAgency
 from parindex.reporting.models import (
     Evidence,
     Item,
@@ -277,7 +277,13 @@ def validate_value(
             errors["denominator"] = _("A rate needs the total it is a share of.")
         elif denominator == 0 and numerator:
             errors["denominator"] = _("The total cannot be 0 when the count is not.")
-        elif numerator is not None and denominator is not None and numerator > denominator:
+        elif (
+            numerator is not None
+            and denominator is not None
+            and numerator > denominator
+            # A result over its reference (collected over planned) may well exceed it.
+            and value.quantity.measure not in (Measure.ABOVE_REFERENCE, Measure.BELOW_REFERENCE)
+        ):
             errors["numerator"] = _("The count (%(num)s) is larger than its total (%(den)s).") % {
                 "num": numerator,
                 "den": denominator,

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Count
 
 from parindex.plans.models import Quantity, Target
-from parindex.reporting import progress
+from parindex.reporting import lights, progress
 from parindex.reporting.actions import state_on
 from parindex.reporting.models import Item, Report, Round, Value
 
@@ -74,6 +74,7 @@ def build(round_: Round, *, today: date, reports: list[Report] | None = None) ->
         item__report__round=round_, item__report_id__in=report_ids
     ).select_related("item"):
         values[value.quantity_id].append(value)
+    elapsed = lights.elapsed_of(round_)
     rows = []
     for target in targets:
         target_items = items.get(target.pk, [])
@@ -93,9 +94,7 @@ def build(round_: Round, *, today: date, reports: list[Report] | None = None) ->
                 QuantityRow(
                     quantity,
                     aggregate,
-                    progress.light(
-                        aggregate.value, quantity.comparator, quantity.value, quantity.value_high
-                    ),
+                    lights.quantity_light(quantity, aggregate.value, elapsed),
                     [(by_report[v.item.report_id], v) for v in values.get(quantity.pk, [])],
                 )
             )
@@ -103,14 +102,8 @@ def build(round_: Round, *, today: date, reports: list[Report] | None = None) ->
         for item in target_items:
             if item.status and item.report.status != "draft":
                 statuses[item.status] += 1
-        lights: list[progress.Light] = [
-            q.light for q in quantity_rows if q.light != progress.Light.NONE
-        ]
-        if not lights:
-            lights = [progress.STATUS_LIGHTS[s] for s in statuses]
-        rows.append(
-            TargetRow(target, quantity_rows, target_items, progress.worst(lights), dict(statuses))
-        )
+        light = lights.target_light([q.light for q in quantity_rows], statuses)
+        rows.append(TargetRow(target, quantity_rows, target_items, light, dict(statuses)))
     return Overview(round_, reports, states, dict(counts), rows)
 
 

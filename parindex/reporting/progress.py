@@ -119,7 +119,6 @@ LEVEL = "level"  # the figure itself: a share achieved, a count, points, an amou
 ABOVE_REFERENCE = "above_reference"  # result ÷ reference; met when above it by the value (%)
 BELOW_REFERENCE = "below_reference"  # result ÷ reference; met when below it by the value (%)
 RANK = "rank"  # a position: 1 is best
-MEASURES = (LEVEL, ABOVE_REFERENCE, BELOW_REFERENCE, RANK)
 
 _FLIPPED = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "=": "="}
 

@@ -12,6 +12,7 @@ from parindex.orgs import actions as org_actions
 from parindex.orgs.models import Organisation, OrgKind, User
 from parindex.plans.models import (
     Comparator,
+    Measure,
     Plan,
     Quantity,
     QuantityUnit,
@@ -20,7 +21,7 @@ from parindex.plans.models import (
     TargetAgency,
 )
 from parindex.reporting import actions, overview, progress
-from parindex.reporting.models import Round
+from parindex.reporting.models import PeriodKind, Round
 from tests.conftest import LaoCai
 from tests.reporting.conftest import DEADLINE, SmallPlan, at, filled, open_quarter, report_of
 
@@ -63,6 +64,140 @@ def test_a_target_nobody_reported_on_has_no_light(small_plan: SmallPlan) -> None
     view = overview.build(round_, today=DEADLINE)
     assert {row.light for row in view.targets} == {progress.Light.NONE}
     assert view.counts == {"draft": 3}
+
+
+def add_target(plan: Plan, agency: Organisation, text: str, **quantity: object) -> Quantity:
+    """A target of the small plan that `agency` leads, with one quantity."""
+    target = Target.objects.create(
+        plan=plan,
+        area=plan.areas.get(),
+        text=text,
+        position=plan.targets.count(),
+        periods=["quarter", "half_year", "year"],
+    )
+    TargetAgency.objects.create(
+        target=target, organisation=agency, responsibility=Responsibility.LEAD
+    )
+    return Quantity.objects.create(target=target, subject=text, **quantity)
+
+
+def quantity_row(view: overview.Overview, quantity: Quantity) -> overview.QuantityRow:
+    return next(q for row in view.targets for q in row.quantities if q.quantity == quantity)
+
+
+def target_row(view: overview.Overview, target: Target) -> overview.TargetRow:
+    return next(row for row in view.targets if row.target == target)
+
+
+def open_year(plan: Plan) -> Round:
+    return actions.open_round(
+        plan, by=None, kind=PeriodKind.YEAR, deadline=date(2021, 1, 15), notify=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("collected", "planned", "yearly", "expected"),
+    [
+        # 26 % of the plan collected is not "exceeding the plan by 4 %", at no time of year.
+        (1300, 5000, False, progress.Light.RED),
+        (1300, 5000, True, progress.Light.RED),
+        # By 30/06 the path to 104 % is 52 %; by 31/12 it is 104 %.
+        (2650, 5000, False, progress.Light.GREEN),
+        (2650, 5000, True, progress.Light.RED),
+        (5250, 5000, True, progress.Light.GREEN),
+    ],
+)
+def test_a_budget_to_exceed_by_4_percent_is_judged_on_collected_over_planned(
+    collected: int,
+    planned: int,
+    yearly: bool,
+    expected: progress.Light,
+    small_plan: SmallPlan,
+    lao_cai: LaoCai,
+    head: User,
+) -> None:
+    budget = add_target(
+        small_plan.plan,
+        lao_cai.justice,
+        "Thu ngân sách vượt chỉ tiêu từ 4% trở lên so với Kế hoạch",
+        comparator=Comparator.GE,
+        value=Decimal(4),
+        unit=QuantityUnit.PERCENT,
+        relative_kind="plan",
+        measure=Measure.ABOVE_REFERENCE,
+    )
+    round_ = open_year(small_plan.plan) if yearly else open_quarter(small_plan.plan)
+    justice = filled(report_of(round_, lao_cai.justice), counts={budget: (collected, planned)})
+    actions.submit_report(justice, by=head, at=at(round_.deadline))
+    row = quantity_row(overview.build(round_, today=round_.deadline), budget)
+    assert row.aggregate.value == Decimal(collected) * 100 / Decimal(planned)
+    assert row.light == expected
+
+
+@pytest.mark.parametrize(
+    ("digitised", "yearly", "expected"),
+    [
+        # At least 10 by the year end: 5 by 30/06 is on the path, 4 is not.
+        (5, False, progress.Light.GREEN),
+        (4, False, progress.Light.RED),
+        (5, True, progress.Light.RED),
+        (10, True, progress.Light.GREEN),
+    ],
+)
+def test_a_yearly_count_is_held_to_the_pro_rated_path_at_mid_year(
+    digitised: int,
+    yearly: bool,
+    expected: progress.Light,
+    small_plan: SmallPlan,
+    lao_cai: LaoCai,
+    head: User,
+) -> None:
+    round_ = open_year(small_plan.plan) if yearly else open_quarter(small_plan.plan)
+    counts: dict[Quantity, tuple[int | None, int | None]] = {
+        small_plan.digitised_count: (digitised, None)
+    }
+    justice = filled(report_of(round_, lao_cai.justice), counts=counts)
+    actions.submit_report(justice, by=head, at=at(round_.deadline))
+    view = overview.build(round_, today=round_.deadline)
+    assert quantity_row(view, small_plan.digitised_count).light == expected
+    assert target_row(view, small_plan.digitised).light == expected
+
+
+def test_the_index_score_is_not_yet_due_at_mid_year_but_the_rate_is_judged_as_it_is(
+    small_plan: SmallPlan, lao_cai: LaoCai, head: User
+) -> None:
+    score = add_target(
+        small_plan.plan,
+        lao_cai.justice,
+        "Chỉ số CCHC đạt tổng số điểm từ 90 trở lên",
+        comparator=Comparator.GE,
+        value=Decimal(90),
+        unit=QuantityUnit.POINTS,
+    )
+    round_ = open_quarter(small_plan.plan)
+    counts: dict[Quantity, tuple[int | None, int | None]] = {
+        score: (70, None),
+        small_plan.on_time_rate: (80, 100),
+    }
+    justice = filled(report_of(round_, lao_cai.justice), counts=counts)
+    actions.submit_report(justice, by=head, at=at(DEADLINE))
+    view = overview.build(round_, today=AFTER)
+    assert quantity_row(view, score).light == progress.Light.NOT_DUE
+    assert target_row(view, score.target).light == progress.Light.NOT_DUE
+    assert quantity_row(view, small_plan.on_time_rate).light == progress.Light.RED
+
+
+def test_a_target_whose_figures_nobody_gave_is_grey_not_red_for_a_not_started_status(
+    small_plan: SmallPlan, lao_cai: LaoCai, head: User
+) -> None:
+    round_ = open_quarter(small_plan.plan)
+    justice = filled(report_of(round_, lao_cai.justice), status="not_started")
+    actions.submit_report(justice, by=head, at=at(DEADLINE))
+    view = overview.build(round_, today=AFTER)
+    assert target_row(view, small_plan.digitised).statuses == {"not_started": 1}
+    assert target_row(view, small_plan.digitised).light == progress.Light.NONE
+    # A target without figures to give is still judged on the statuses its agencies gave.
+    assert target_row(view, small_plan.training).light == progress.Light.RED
 
 
 def province_of(size: int, lao_cai: LaoCai) -> Round:

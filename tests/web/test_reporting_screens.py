@@ -233,6 +233,29 @@ def test_the_appraiser_sees_the_assigned_agencys_report_once_submitted(
 # --- filling in ---------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("quarter", "count_light"), [(2, "green"), (4, "red")])
+def test_the_form_marks_each_figure_against_where_its_target_should_stand_by_the_round_end(
+    quarter: int,
+    count_light: str,
+    reporter: User,
+    client_for: ClientFor,
+    small_plan: SmallPlan,
+    lao_cai: LaoCai,
+) -> None:
+    round_ = open_quarter(small_plan.plan, quarter, date(small_plan.plan.year + 1, 1, 10))
+    report = report_of(round_, lao_cai.justice)
+    rate = value_of(report, small_plan.on_time_rate)
+    count = value_of(report, small_plan.digitised_count)
+    fill(report, None, counts={count: ("5", None), rate: ("80", "100")})
+    doc = page(client_for(reporter).get(f"/reports/{report.pk}/"))
+    # At least 10 in the year: 5 by 30/06 is on the path, by 31/12 it is not.
+    assert doc.one("tr", data_value=str(count.pk)).attrs["data-light"] == count_light
+    # A rate is judged as it is, whatever the time of year.
+    assert doc.one("tr", data_value=str(rate.pk)).attrs["data-light"] == "red"
+    marked = doc.one("tr", data_value=str(count.pk)).one("span", cls=f"mark-{count_light}")
+    assert marked.attrs["title"] == vi("On target" if count_light == "green" else "Off target")
+
+
 def test_the_reporter_fills_counts_the_vietnamese_way_and_the_rate_is_computed(
     reporter: User, client_for: ClientFor, justice_report: Report, small_plan: SmallPlan
 ) -> None:

@@ -31,7 +31,7 @@ from parindex.lib.text import nfc
 from parindex.orgs import access, inputs
 from parindex.orgs.models import AuditEntry
 from parindex.plans.models import Area, Quantity
-from parindex.reporting import actions, overview, reading
+from parindex.reporting import actions, lights, overview, progress, reading
 from parindex.reporting.downloads import evidence_response
 from parindex.reporting.models import (
     STATE_LABELS,
@@ -57,6 +57,7 @@ LIGHT_LABELS = {
     "amber": gettext_lazy("Close to the target"),
     "red": gettext_lazy("Off target"),
     "grey": gettext_lazy("Nothing reported yet"),
+    "not_due": gettext_lazy("Not yet due"),
 }
 ACTION_LABELS = {
     "reporting.report.save": gettext_lazy("Saved"),
@@ -117,6 +118,12 @@ class ValueRow:
     previous_rate: Decimal | None = None
     # After a refused stale save: what is stored now, where it differs from what was typed.
     saved_now: str = ""
+    # The agency's stored figure against the target, at the time of year the round ends.
+    light: str = progress.Light.NONE
+
+    @property
+    def light_label(self) -> str:
+        return str(LIGHT_LABELS[self.light])
 
 
 @dataclass
@@ -204,6 +211,7 @@ def item_rows(
     typed = typed or {}
     errors = errors or {}
     report = seen.report
+    elapsed = lights.elapsed_of(report.round)
     rows = []
     for line in seen.items:
         item, before = line.item, line.previous
@@ -230,6 +238,8 @@ def item_rows(
             )
             if row.previous is not None:
                 row.previous_rate = row.previous.rate
+            stored = value.rate if is_rate else value.numerator
+            row.light = lights.quantity_light(value.quantity, stored, elapsed)
             if stale and (key + "numerator") in typed:
                 try:
                     pair = (read_number(numerator), read_number(denominator) if is_rate else None)
