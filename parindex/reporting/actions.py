@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -761,15 +763,35 @@ def _notify_returned(report: Report) -> None:
 # --- lateness and reminders -------------------------------------------------------------------
 
 
-def state_on(report: Report, day: date) -> str:
+def report_state(status: str, late: bool, deadline: date, day: date) -> str:
     """ "missing" if never submitted by the deadline, "late" if first submitted after it (a late
     report stays late), else the report's status: a report submitted in time and returned for
-    corrections is "returned", not late."""
-    if report.status == ReportStatus.DRAFT and day > report.round.deadline:
+    corrections is "returned", not late; resubmitted, it is "submitted" again."""
+    if status == ReportStatus.DRAFT and day > deadline:
         return "missing"
-    if report.late:
+    if late:
         return "late"
-    return report.status
+    return status
+
+
+def state_on(report: Report, day: date) -> str:
+    # The round (its deadline) is read only for a draft: lists of submitted reports need not
+    # fetch it.
+    deadline = report.round.deadline if report.status == ReportStatus.DRAFT else day
+    return report_state(report.status, report.late, deadline, day)
+
+
+def state_counts(reports: QuerySet[Report], day: date) -> dict[int, dict[str, int]]:
+    """By round, how many of `reports` (already access-filtered) are in each state on `day`.
+
+    The one count of a round: the home page, the reports list and the round overview all give
+    these numbers, so a late, returned or resubmitted report is counted once and the same way.
+    """
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = reports.order_by().values_list("round_id", "status", "late", "round__deadline")
+    for round_id, status, late, deadline in rows:
+        counts[round_id][report_state(status, late, deadline, day)] += 1
+    return {round_id: dict(by_state) for round_id, by_state in counts.items()}
 
 
 def send_reminders(today: date | None = None) -> int:

@@ -120,6 +120,8 @@ STATE_LABELS = {
     "late": _("Late"),
     "missing": _("Missing"),
 }
+# The order in which counts of a round's states are shown, the same on every screen.
+STATE_ORDER = ["submitted", "late", "missing", "accepted", "returned", "draft"]
 
 
 class TargetStatus(models.TextChoices):

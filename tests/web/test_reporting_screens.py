@@ -43,8 +43,9 @@ HX = {"HX-Request": "true"}
 # Session, person, roles, province; the round; reports, targets, quantities, items, values,
 # evidence, areas: whatever the number of agencies.
 OVERVIEW_QUERIES = 14
-# Session, person, roles, province; plans, rounds with their counts, own and submitted reports.
-LIST_QUERIES = 10
+# Session, person, roles, province; plans, rounds, the states of their reports, own and submitted
+# reports.
+LIST_QUERIES = 11
 
 
 def form_data(report: Report, **fields: str) -> dict[str, str]:

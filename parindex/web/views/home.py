@@ -9,8 +9,8 @@ from django.utils import timezone
 from parindex.forecasting import reading
 from parindex.orgs import access
 from parindex.orgs.models import OrgKind, Role
-from parindex.reporting.actions import state_on
-from parindex.reporting.models import STATE_LABELS
+from parindex.reporting.actions import state_counts, state_on
+from parindex.reporting.models import STATE_LABELS, STATE_ORDER
 from parindex.web.views.common import current_province
 
 
@@ -55,17 +55,13 @@ def home(request: HttpRequest) -> HttpResponse:
     if who.province_wide or who.superuser:
         latest = access.rounds_for(request.user).order_by("-starts_on", "-pk").first()
         if latest is not None:
-            states: dict[str, int] = {}
-            for report in (
-                reports.filter(round=latest)
-                .select_related(None)
-                .only("status", "late", "submitted_at", "round_id")
-            ):
-                report.round = latest
-                state = state_on(report, today)
-                states[state] = states.get(state, 0) + 1
-            labelled = [(state, STATE_LABELS[state], n) for state, n in sorted(states.items())]
-            context["latest_round"] = (latest, labelled, sum(states.values()))
+            states = state_counts(reports.filter(round=latest), today).get(latest.pk, {})
+            labelled = [(state, STATE_LABELS[state], states.get(state, 0)) for state in STATE_ORDER]
+            context["latest_round"] = (
+                latest,
+                [(state, label, n) for state, label, n in labelled if n],
+                sum(states.values()),
+            )
     if access.can_read_audit_log(request.user):
         context["recent"] = access.audit_entries_for(request.user).select_related("actor")[:10]
         context["people_count"] = access.people_for(request.user).filter(is_active=True).count()

@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,6 +35,7 @@ from parindex.reporting import actions, lights, overview, progress, reading
 from parindex.reporting.downloads import evidence_response
 from parindex.reporting.models import (
     STATE_LABELS,
+    STATE_ORDER,
     Evidence,
     Item,
     PeriodKind,
@@ -49,7 +50,6 @@ from parindex.web.reporting_forms import RoundForm, number_input, read_number, r
 from parindex.web.views import gap_actions
 from parindex.web.views.common import add_action_errors, require_province
 
-STATE_ORDER = ["submitted", "late", "missing", "accepted", "returned", "draft"]
 REVIEW_LABELS = dict(ReviewStatus.choices)
 PROGRESS_LABELS = dict(TargetStatus.choices)
 LIGHT_LABELS = {
@@ -763,18 +763,17 @@ def report_list(request: HttpRequest) -> HttpResponse:
         query = access.rounds_for(request.user).filter(plan__in=plans).select_related("plan")
         if plan_id:
             query = query.filter(plan_id=plan_id)
-        rounds = list(
-            query.annotate(
-                report_count=Count("reports"),
-                accepted_count=Count("reports", filter=Q(reports__status=ReportStatus.ACCEPTED)),
-                submitted_count=Count("reports", filter=Q(reports__status=ReportStatus.SUBMITTED)),
-                returned_count=Count("reports", filter=Q(reports__status=ReportStatus.RETURNED)),
-                unsent_count=Count("reports", filter=Q(reports__submitted_at__isnull=True)),
-                late_count=Count("reports", filter=Q(reports__late=True)),
-            ).order_by("-deadline", "-pk")
+        rounds = list(query.order_by("-deadline", "-pk"))
+        # Counted the way the home page and the round overview count them.
+        counts = actions.state_counts(
+            access.reports_for(request.user).filter(round__in=[r.pk for r in rounds]), today
         )
         for round_ in rounds:
-            round_.overdue = today > round_.deadline  # type: ignore[attr-defined]
+            states = counts.get(round_.pk, {})
+            round_.report_count = sum(states.values())  # type: ignore[attr-defined]
+            round_.state_counts = [  # type: ignore[attr-defined]
+                (state, STATE_LABELS[state], states.get(state, 0)) for state in STATE_ORDER
+            ]
     visible = access.reports_for(request.user).select_related("round__plan", "agency")
     if plan_id:
         visible = visible.filter(round__plan_id=plan_id)
@@ -793,6 +792,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "web/reporting/list.html",
         {
             "rounds": rounds,
+            "state_columns": [(state, STATE_LABELS[state]) for state in STATE_ORDER],
             "follows_rounds": follows_rounds,
             "mine": mine,
             "to_review": to_review,
