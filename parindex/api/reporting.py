@@ -212,7 +212,7 @@ class OverviewQuantityOut(Schema):
     numerator: Decimal
     denominator: Decimal | None
     value: Decimal | None  # the province value: sum of numerators × 100 / sum of denominators
-    light: str  # green, amber, red, grey
+    light: str  # green, amber, red, grey (no figures), not_due (before the year ends)
     reporting: int
 
 
@@ -220,7 +220,7 @@ class OverviewTargetOut(Schema):
     target_id: int
     text: str
     area: str | None
-    light: str
+    light: str  # as above
     statuses: dict[str, int]
     quantities: list[OverviewQuantityOut]
 
