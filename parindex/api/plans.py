@@ -40,7 +40,7 @@ class QuantityOut(Schema):
     unit: str
     relative_kind: str
     relative_year: int | None
-    measure: str  # level, above_reference, below_reference, rank
+    measure: str  # level, year_progress, above_reference, below_reference, rank
 
 
 class TargetOut(Schema):

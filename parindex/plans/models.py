@@ -41,6 +41,10 @@ class Measure(models.TextChoices):
     """What the figure reported for a quantity is (see plans.quantities.measure_for)."""
 
     LEVEL = "level", _("The figure itself (a share achieved, a count, points)")
+    YEAR_PROGRESS = (
+        "year_progress",
+        _("The share of the year's plan done so far (it grows through the year)"),
+    )
     ABOVE_REFERENCE = (
         "above_reference",
         _("The result over its reference, to exceed it by the value in %"),

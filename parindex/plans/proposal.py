@@ -27,10 +27,17 @@ UNITS: tuple[str, ...] = ("percent", "count", "points", "rank", "amount")
 RelativeKind = Literal["year", "previous_year", "baseline_year", "plan"]
 Direction = Literal["increase", "decrease"]
 # What the figure reported for a quantity is: the figure itself (a share achieved, a count,
-# points), the result over a reference it must exceed or fall short of by the value in %
+# points), the share of the year's plan done so far ("hoàn thành 100% kế hoạch": it grows through
+# the year), the result over a reference it must exceed or fall short of by the value in %
 # ("vượt chỉ tiêu thu ngân sách từ 4 %": collected ÷ planned ≥ 104 %), or a rank (1 is best).
-Measure = Literal["level", "above_reference", "below_reference", "rank"]
-MEASURES: tuple[str, ...] = ("level", "above_reference", "below_reference", "rank")
+Measure = Literal["level", "year_progress", "above_reference", "below_reference", "rank"]
+MEASURES: tuple[str, ...] = (
+    "level",
+    "year_progress",
+    "above_reference",
+    "below_reference",
+    "rank",
+)
 PERIODS: tuple[str, ...] = (
     "week",
     "month",

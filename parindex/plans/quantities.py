@@ -20,8 +20,9 @@ Pure and table-tested (tests/plans/test_quantities.py). The reading rules, in or
   relative to the plan; "tăng"/"vượt" or "giảm" nearby give the direction. "tăng cao hơn so với
   năm 2019" without a number is a change > 0.
 
-What the reported figure is (`measure_for`): a rank position ("tốp 10") is a rank; a quantity
-that is not a change, or a count or amount of change ("tăng thêm 02 đơn vị"), is the figure
+What the reported figure is (`measure_for`): a rank position ("tốp 10") is a rank; a share of a
+year's plan done ("hoàn thành 100% kế hoạch CCHC", "tỷ lệ giải ngân kế hoạch vốn") is progress
+through the year; another quantity that is not a change, or a count or amount of change ("tăng thêm 02 đơn vị"), is the figure
 itself; a rate named as the change ("tỷ lệ giảm biên chế ... so với năm 2015") is the figure
 itself; "vượt chỉ tiêu/kế hoạch từ 4 %" is the result over the plan, which must exceed it by 4 %.
 Any other percentage against a reference ("tỷ lệ doanh nghiệp thành lập mới tăng từ 20 % so với
@@ -753,6 +754,7 @@ def extract_quantities(text: str, *, plan_year: int | None = None) -> list[Quant
 
 
 _CHANGE_NAMED = re.compile(r"\b(?:ty le|muc|toc do)\s+(?:tang|giam|cat giam|tinh gian)\b")
+_YEAR_PLAN_DONE = re.compile(r"\b(?:hoan thanh|giai ngan)\b[^;]*\bke hoach\b")
 
 
 def measure_for(
@@ -765,6 +767,8 @@ def measure_for(
     """What the figure reported for a quantity is, or None when its wording does not tell."""
     if unit == "rank" and not unit_label:
         return "rank"  # a position; "tăng 05 bậc" (unit_label "bậc") is a number of places
+    if unit == "percent" and not relative_kind and _YEAR_PLAN_DONE.search(fold_aligned(subject)):
+        return "year_progress"  # "hoàn thành 100% kế hoạch", "giải ngân kế hoạch vốn"
     if not relative_kind or unit != "percent":
         return "level"
     if _CHANGE_NAMED.search(fold_aligned(subject)):

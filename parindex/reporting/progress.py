@@ -7,9 +7,10 @@ with 3 000).
 A light knows the time of year (`assess`). Plan targets are yearly; a round that ends before the
 plan year does holds each quantity to where it should stand by then:
 
-* counts and amounts that build up through the year ("có ít nhất 03 sáng kiến") and results
-  measured against a reference ("vượt chỉ tiêu thu ngân sách từ 4 %": collected ÷ planned) are
-  held to the pro-rated path: 3 initiatives by 31/12 is 1,5 by 30/06;
+* counts and amounts that build up through the year ("có ít nhất 03 sáng kiến"), the share of
+  the year's plan done ("hoàn thành 100% kế hoạch CCHC") and results measured against a reference
+  ("vượt chỉ tiêu thu ngân sách từ 4 %": collected ÷ planned) are held to the pro-rated path:
+  3 initiatives by 31/12 is 1,5 by 30/06, 100 % of the plan is 50 %;
 * rates ("tỷ lệ hồ sơ đúng hạn ≥ 95 %") and caps ("không có", "≤ 0") are judged as they stand;
 * index points and ranks exist only once the year is over: before that they are not yet due.
 """
@@ -116,6 +117,7 @@ def worst(lights: Iterable[Light]) -> Light:
 
 # What a reported figure is (the plans app stores one of these on every quantity):
 LEVEL = "level"  # the figure itself: a share achieved, a count, points, an amount
+YEAR_PROGRESS = "year_progress"  # the share of the year's plan done so far, in %
 ABOVE_REFERENCE = "above_reference"  # result ÷ reference; met when above it by the value (%)
 BELOW_REFERENCE = "below_reference"  # result ÷ reference; met when below it by the value (%)
 RANK = "rank"  # a position: 1 is best
@@ -143,7 +145,7 @@ class Aim:
     def pace(self) -> Pace:
         if self.measure == RANK or self.unit in ("points", "rank"):
             return Pace.YEAR_END
-        if self.measure in (ABOVE_REFERENCE, BELOW_REFERENCE):
+        if self.measure in (YEAR_PROGRESS, ABOVE_REFERENCE, BELOW_REFERENCE):
             return Pace.ACCUMULATES
         if self.unit == "percent":
             return Pace.AS_IS

@@ -670,10 +670,7 @@ def _total(subject: str, kind: str, rng: random.Random) -> int:
 
 def _is_progress(quantity: Quantity) -> bool:
     """A share of a year's plan done so far: it grows through the year."""
-    subject = quantity.subject.casefold()
-    return quantity.unit == QuantityUnit.PERCENT and (
-        "giải ngân" in subject or "kế hoạch" in subject
-    )
+    return quantity.measure == Measure.YEAR_PROGRESS
 
 
 def _figures(

@@ -187,6 +187,9 @@ MEASURE_CASES: list[tuple[str, str | None]] = [
     ("xếp thứ 15/63", "rank"),
     ("tăng ít nhất 05 bậc so với năm 2019", "level"),  # places gained, not a position
     ("Tỷ lệ hồ sơ giải quyết đúng hạn đạt từ 95% - 100%", "level"),
+    ("Bảo đảm hoàn thành 100% kế hoạch CCHC năm 2020.", "year_progress"),
+    ("Tỷ lệ giải ngân kế hoạch đầu tư vốn ngân sách nhà nước đạt từ 90% trở lên.", "year_progress"),
+    ("Hoàn thành đúng tiến độ 100% số nhiệm vụ được Chính phủ giao trong năm.", "level"),
     ("Có ít nhất 03 sáng kiến/giải pháp mới trở lên trong năm.", "level"),
     ("Tỷ lệ giảm biên chế so với năm 2015 đạt từ 10% trở lên.", "level"),
     ("Số đơn vị tự bảo đảm chi thường xuyên tăng thêm từ 02 đơn vị trở lên so năm trước.", "level"),

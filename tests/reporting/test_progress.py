@@ -12,6 +12,7 @@ from parindex.reporting.progress import (
     BELOW_REFERENCE,
     RANK,
     STATUS_LIGHTS,
+    YEAR_PROGRESS,
     Aggregate,
     Aim,
     Light,
@@ -188,6 +189,7 @@ HEADCOUNT = Aim("<=", D(0), unit="count")  # "không vượt quá số biên ch�
 INSPECTED = Aim("=", D(30), unit="count")  # "kiểm tra 30 cơ quan"
 BUDGET = Aim(">=", D(4), unit="percent", measure=ABOVE_REFERENCE)  # "vượt chỉ tiêu từ 4%"
 STAFF_CUT = Aim(">=", D(10), unit="percent", measure=BELOW_REFERENCE)  # "giảm từ 10% so 2015"
+PLAN_DONE = Aim("=", D(100), unit="percent", measure=YEAR_PROGRESS)  # "hoàn thành 100% kế hoạch"
 SCORE = Aim(">=", D(90), unit="points")  # "đạt tổng số điểm từ 90 trở lên"
 TOP_10 = Aim("<=", D(10), unit="rank", measure=RANK)  # "xếp trong tốp 10"
 H1, Q1, YEAR = D("0.5"), D("0.25"), D(1)
@@ -200,6 +202,7 @@ H1, Q1, YEAR = D("0.5"), D("0.25"), D(1)
         (INSPECTED, Pace.ACCUMULATES),
         (BUDGET, Pace.ACCUMULATES),
         (STAFF_CUT, Pace.ACCUMULATES),
+        (PLAN_DONE, Pace.ACCUMULATES),
         (ON_TIME, Pace.AS_IS),
         (NO_REPRIMAND, Pace.AS_IS),
         (HEADCOUNT, Pace.AS_IS),
@@ -246,6 +249,13 @@ def test_what_builds_up_through_the_year_and_what_does_not(aim: Aim, pace: Pace)
         (D(90), STAFF_CUT, YEAR, Light.GREEN),
         (D(95), STAFF_CUT, YEAR, Light.AMBER),
         (D(100), STAFF_CUT, YEAR, Light.RED),
+        # 100 % of the year's plan done by 31/12 is 50 % by 30/06; ahead of it is on track.
+        (D("51.5"), PLAN_DONE, H1, Light.GREEN),
+        (D(46), PLAN_DONE, H1, Light.AMBER),
+        (D(30), PLAN_DONE, H1, Light.RED),
+        (D(26), PLAN_DONE, Q1, Light.GREEN),
+        (D("51.5"), PLAN_DONE, YEAR, Light.RED),
+        (D(100), PLAN_DONE, YEAR, Light.GREEN),
         # Points and ranks mean something only once the year is over.
         (D(70), SCORE, H1, Light.NOT_DUE),
         (None, SCORE, H1, Light.NOT_DUE),

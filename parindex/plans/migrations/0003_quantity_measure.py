@@ -4,9 +4,15 @@ from django.db import migrations, models
 
 
 def measures_of_approved_plans(apps, schema_editor):
-    """Quantities approved before measures existed: positions are ranks, and a percentage to
-    exceed the plan by is collected over planned (the rest stays the figure itself)."""
+    """Quantities approved before measures existed: positions are ranks, a share of a year's plan
+    done grows through the year, and a percentage to exceed the plan by is collected over planned
+    (the rest stays the figure itself), as the plan reader now says."""
     Quantity = apps.get_model("plans", "Quantity")
+    Quantity.objects.filter(
+        unit="percent", relative_kind="", subject__icontains="kế hoạch"
+    ).filter(
+        models.Q(subject__icontains="hoàn thành") | models.Q(subject__icontains="giải ngân")
+    ).update(measure="year_progress")
     Quantity.objects.filter(unit="rank", relative_kind="").update(measure="rank")
     Quantity.objects.filter(
         unit="percent", relative_kind="plan", comparator__in=[">=", ">"]
@@ -23,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='quantity',
             name='measure',
-            field=models.CharField(choices=[('level', 'The figure itself (a share achieved, a count, points)'), ('above_reference', 'The result over its reference, to exceed it by the value in %'), ('below_reference', 'The result over its reference, to fall below it by the value in %'), ('rank', 'A rank (1 is best)')], default='level', max_length=16, verbose_name='what the figure is'),
+            field=models.CharField(choices=[('level', 'The figure itself (a share achieved, a count, points)'), ('year_progress', "The share of the year's plan done so far (it grows through the year)"), ('above_reference', 'The result over its reference, to exceed it by the value in %'), ('below_reference', 'The result over its reference, to fall below it by the value in %'), ('rank', 'A rank (1 is best)')], default='level', max_length=16, verbose_name='what the figure is'),
         ),
         migrations.RunPython(measures_of_approved_plans, migrations.RunPython.noop),
     ]
