@@ -1,6 +1,6 @@
 """The traffic lights of a round, from the pure rules in `progress`: one place that turns a plan
-quantity and a round into what `progress.assess` needs, used by the round overview, the report
-and review pages, the home page and the exports."""
+quantity and a round into what `progress.assess` needs, used by the round overview (and so its
+API and the consolidated exports), the report and review form, and the demo's reports."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from tests.plans.support import (
     NEWS,
     NOTHING,
     SEED,
+    SEED_WORDED,
     SeedAgencies,
     add_seed_agencies,
     illustrative_tree,
@@ -52,6 +53,14 @@ def seed_agencies(lao_cai: LaoCai) -> SeedAgencies:
 def news(tmp_path: Path) -> Path:
     path = tmp_path / "tin-tuc.txt"
     path.write_text(NEWS, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def worded_seed(tmp_path: Path) -> Path:
+    """The seed with its one open figure worded to say what is reported."""
+    path = tmp_path / SEED.name
+    path.write_text(SEED_WORDED, encoding="utf-8")
     return path
 
 
@@ -116,10 +125,10 @@ def test_plan_parse_of_a_missing_file_is_an_error(db: None, tmp_path: Path) -> N
 
 
 def test_plan_import_creates_the_plan_with_its_targets(
-    seed_agencies: SeedAgencies, lao_cai: LaoCai
+    seed_agencies: SeedAgencies, lao_cai: LaoCai, worded_seed: Path
 ) -> None:
     illustrative_tree(lao_cai.province)
-    out, _err = run("plan", "import", str(SEED), "--province", "lao-cai")
+    out, _err = run("plan", "import", str(worded_seed), "--province", "lao-cai")
     plan = Plan.objects.get()
     assert out.strip() == f"created plan #{plan.pk} 165/KH-UBND (2020): 8 areas, 58 targets"
     assert (plan.province, plan.number, plan.year) == (lao_cai.province, "165/KH-UBND", 2020)
@@ -133,8 +142,22 @@ def test_plan_import_creates_the_plan_with_its_targets(
     ]
 
 
-def test_plan_import_links_the_areas_to_the_criteria_tree_it_is_given(
+def test_plan_import_refuses_a_plan_whose_wording_leaves_a_figure_open_and_says_which(
     seed_agencies: SeedAgencies, lao_cai: LaoCai
+) -> None:
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="needs review"):
+        call_command("plan", "import", str(SEED), "--province", "lao-cai", stderr=err)
+    question = vi(
+        "%(where)s: say what the reported figure is.",
+        where=vi("%(where)s, quantity %(n)s", where=vi("Target %(path)s", path="8.2.2"), n=1),
+    )
+    assert question in err.getvalue().splitlines()
+    assert Plan.objects.count() == 0
+
+
+def test_plan_import_links_the_areas_to_the_criteria_tree_it_is_given(
+    seed_agencies: SeedAgencies, lao_cai: LaoCai, worded_seed: Path
 ) -> None:
     # The tree is shared (no province): it is used only when named.
     from parindex.methodology import actions as criteria_actions
@@ -144,7 +167,7 @@ def test_plan_import_links_the_areas_to_the_criteria_tree_it_is_given(
     tree = criteria_actions.import_framework(
         read_tree(ILLUSTRATIVE.read_bytes(), ILLUSTRATIVE.name), by=None, province=None
     )
-    run("plan", "import", str(SEED), "--province", "lao-cai", "--framework", str(tree.pk))
+    run("plan", "import", str(worded_seed), "--province", "lao-cai", "--framework", str(tree.pk))
     plan = Plan.objects.get()
     assert plan.framework == tree
     assert [a.domain.code if a.domain else None for a in plan.areas.select_related("domain")] == [

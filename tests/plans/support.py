@@ -89,6 +89,12 @@ def small_plan(number: int = 31, lead: str = "Văn phòng UBND tỉnh") -> str:
 # the new firms of 2020 over those of 2019.
 SEED_OPEN_MEASURE = "tỷ lệ doanh nghiệp thành lập mới trong năm 2020"
 SEED_ANSWER = "above_reference"
+# The seed with that sentence worded so that it says what is reported (the rate of increase): it
+# goes through a one-step import (API, command line) without a question.
+SEED_WORDED = SEED_TEXT.replace(
+    "Tỷ lệ doanh nghiệp thành lập mới trong năm 2020 phải tăng từ 20% trở lên so với năm 2019",
+    "Tỷ lệ tăng số doanh nghiệp thành lập mới trong năm 2020 so với năm 2019 đạt từ 20% trở lên",
+)
 
 
 def answer_open_measures(staged: PlanImport) -> PlanImport:
