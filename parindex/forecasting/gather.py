@@ -44,6 +44,7 @@ from parindex.methodology.tree import Scoring, Unit
 from parindex.orgs.models import Organisation
 from parindex.plans.models import (
     Comparator,
+    Measure,
     Plan,
     Quantity,
     QuantityUnit,
@@ -271,8 +272,12 @@ def _best_bound(tree: CompiledTree, code: str) -> Decimal | None:
 
 
 def _accumulates(quantity: Quantity) -> bool:
+    """A count, or a share of the year's plan done so far, as the plan's review settled what
+    the figure measures (by its words for a quantity the review left open)."""
     if quantity.unit == QuantityUnit.COUNT:
         return True
+    if quantity.measure:
+        return quantity.measure == Measure.YEAR_PROGRESS
     subject = quantity.subject.casefold()
     return quantity.unit == QuantityUnit.PERCENT and any(w in subject for w in PROGRESS_WORDS)
 
