@@ -26,6 +26,7 @@ from parindex.assessment import actions, reading
 from parindex.assessment import results as pure
 from parindex.assessment.models import AssessedUnit, Assessment, Document
 from parindex.assessment.proposals import proposals_for
+from parindex.lib.collation import vi_sorted
 from parindex.lib.numbers import round_half_up
 from parindex.orgs import access
 from parindex.orgs.models import User
@@ -501,7 +502,10 @@ def list_units(request: HttpRequest, assessment_id: int) -> list[dict[str, Any]]
     assessment = access.assessment_for(request.user, assessment_id)
     units = access.units_for(request.user).filter(assessment=assessment)
     return [
-        _summary(u) for u in units.select_related("organisation").order_by("organisation__name")
+        _summary(u)
+        for u in vi_sorted(
+            units.select_related("organisation").order_by("pk"), key=lambda u: u.organisation.name
+        )
     ]
 
 
@@ -547,7 +551,10 @@ def enter_survey_results(
     actions.enter_survey_results(assessment, by=access.actor(request.user), results=rows)
     units = access.units_for(request.user).filter(assessment=assessment)
     return [
-        _summary(u) for u in units.select_related("organisation").order_by("organisation__name")
+        _summary(u)
+        for u in vi_sorted(
+            units.select_related("organisation").order_by("pk"), key=lambda u: u.organisation.name
+        )
     ]
 
 

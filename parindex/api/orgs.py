@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from parindex.orgs import access, actions
+from parindex.orgs.hierarchy import reading_key
 from parindex.orgs.models import Organisation, SuccessionKind
 
 router = Router(tags=["organisations"])
@@ -106,7 +107,8 @@ def list_orgs(
         orgs = orgs.filter(kind=kind)
     if province_id:
         orgs = orgs.filter(province_id=province_id) | orgs.filter(pk=province_id)
-    return orgs.order_by("province_id", "kind", "name")
+    # Kinds in order, names in Vietnamese alphabetical order (not the database's).
+    return sorted(orgs.order_by("pk"), key=lambda o: (o.province_id or 0, *reading_key(o)))
 
 
 @router.get("/{org_id}", response=OrgDetailOut)

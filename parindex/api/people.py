@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from parindex.lib.collation import sort_key
 from parindex.orgs import access, actions
 from parindex.orgs.models import Organisation, User
 
@@ -91,7 +92,8 @@ def list_people(
     people = access.people_for(request.user).prefetch_related("roles__agencies")
     if organisation_id:
         people = people.filter(organisation_id=organisation_id)
-    return [_out(p) for p in people.order_by("full_name", "username")]
+    ordered = sorted(people, key=lambda p: (sort_key(p.full_name), p.username))
+    return [_out(p) for p in ordered]
 
 
 @router.get("/{person_id}", response=PersonOut)

@@ -20,6 +20,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from parindex.api.errors import FieldErrorsOut, StaleOut
+from parindex.lib.collation import sort_key
 from parindex.lib.numbers import NumberFormatError, parse_decimal
 from parindex.lib.text import nfc
 from parindex.orgs import access
@@ -459,8 +460,9 @@ def round_overview(request: HttpRequest, round_id: int) -> dict[str, Any]:
         access.reports_for(request.user)
         .filter(round=round_)
         .select_related("agency", "round")
-        .order_by("agency__name")
+        .order_by("pk")
     )
+    reports.sort(key=lambda r: sort_key(r.agency.name))
     view = overview.build(round_, today=today, reports=reports)
     areas = {a.pk: a.number for a in round_.plan.areas.all()}
     return {
@@ -514,7 +516,11 @@ def list_reports(
     if status:
         reports = reports.filter(status=status)
     today = timezone.localdate()
-    return [_summary(r, today) for r in reports.order_by("-round__deadline", "agency__name")]
+    ordered = sorted(
+        reports.order_by("-round__deadline", "pk"),
+        key=lambda r: (-r.round.deadline.toordinal(), sort_key(r.agency.name)),
+    )
+    return [_summary(r, today) for r in ordered]
 
 
 @router.get("/reports/{int:report_id}", response=ReportOut)

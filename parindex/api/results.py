@@ -21,6 +21,7 @@ from ninja.files import UploadedFile
 from parindex.benchmark import actions, figures, provinces
 from parindex.benchmark.messages import describe_finding, describe_problem
 from parindex.benchmark.models import Province
+from parindex.lib.collation import vi_sorted
 from parindex.lib.numbers import NumberFormatError, parse_decimal
 from parindex.orgs import access
 
@@ -291,9 +292,12 @@ def list_provinces(request: HttpRequest) -> list[dict[str, Any]]:
         raise PermissionDenied
     return [
         _province_out(p)
-        for p in Province.objects.select_related("successor")
-        .prefetch_related("predecessors")
-        .order_by("short_name", "code")
+        for p in vi_sorted(
+            Province.objects.select_related("successor")
+            .prefetch_related("predecessors")
+            .order_by("code"),
+            key=lambda p: p.short_name,
+        )
     ]
 
 

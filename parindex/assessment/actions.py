@@ -47,6 +47,7 @@ from parindex.assessment.models import (
     UnitStatus,
     default_classes,
 )
+from parindex.lib.collation import vi_sorted
 from parindex.lib.dates import format_date
 from parindex.lib.numbers import NumberFormatError, parse_decimal
 from parindex.lib.text import clean_input, fold
@@ -146,8 +147,9 @@ def units_in_scope(province: Organisation, scope: str, on: date) -> list[Organis
     if scope == Scope.PROVINCE:
         return [province]
     kind = SCOPE_KINDS.get(Scope(scope))
-    return list(
-        Organisation.objects.filter(province=province, kind=kind).as_of(on).order_by("name", "pk")
+    return vi_sorted(
+        Organisation.objects.filter(province=province, kind=kind).as_of(on).order_by("pk"),
+        key=lambda o: o.name,
     )
 
 
@@ -1316,10 +1318,11 @@ def close_appraisal(
         raise _deny()
     if assessment.status != AssessmentStatus.OPEN:
         raise ValidationError(_("The appraisal of this assessment is already closed."))
-    pending = list(
+    pending = vi_sorted(
         assessment.units.exclude(status=UnitStatus.APPRAISED)
         .select_related("organisation")
-        .order_by("organisation__name")
+        .order_by("pk"),
+        key=lambda u: u.organisation.name,
     )
     if pending:
         raise ValidationError(

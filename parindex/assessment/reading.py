@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 
 from parindex.assessment import results as pure
 from parindex.assessment.models import AssessedUnit, Assessment, AssessmentStatus, Document, Entry
+from parindex.lib.collation import vi_sorted
 from parindex.methodology.models import Band, Node
 
 
@@ -67,7 +68,10 @@ def previous_assessment(assessment: Assessment) -> Assessment | None:
 
 def results_of(assessment: Assessment) -> pure.Results:
     """Every unit's results and the ranking (the caller decides who may read them)."""
-    units = list(assessment.units.select_related("organisation").order_by("organisation__name"))
+    units = vi_sorted(
+        assessment.units.select_related("organisation").order_by("pk"),
+        key=lambda u: u.organisation.name,
+    )
     before = previous_assessment(assessment)
     previous: dict[int, Decimal] = {}
     if before is not None:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from parindex.lib.collation import sort_key
 from parindex.lib.numbers import round_half_up
 
 
@@ -157,5 +158,6 @@ def compute(
                 change=None if before is None else row.final_total - before,
             )
         )
-    results.sort(key=lambda r: (r.rank, r.name))
+    # Shared ranks list their units in Vietnamese alphabetical order.
+    results.sort(key=lambda r: (r.rank, sort_key(r.name)))
     return Results(maximum=maximum, units=results)

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 
 from parindex.benchmark import ranks
 from parindex.benchmark.models import PART_FIELDS, Province, ProvinceResult, ResultYear, Source
+from parindex.lib.collation import sort_key
 
 
 class NoSuchYear(LookupError):
@@ -80,7 +81,7 @@ def year_table(years: QuerySet[ResultYear], year: int) -> YearTable:
         key=lambda r: (
             r.rank if r.rank is not None else 10_000,
             -(r.score if r.score is not None else Decimal(-1)),
-            r.province.short_name,
+            sort_key(r.province.short_name),
         )
     )
     rows = [_row(r) for r in results]

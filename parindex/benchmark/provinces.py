@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from parindex.benchmark import table
 from parindex.benchmark.models import Province, ProvinceResult
+from parindex.lib.collation import sort_key, vi_sorted
 from parindex.orgs.models import Organisation, OrgKind
 
 
@@ -76,7 +77,7 @@ def find(text: str, *, year: int | None = None) -> Province:
 
 
 def predecessors(province: Province) -> list[Province]:
-    return list(province.predecessors.order_by("short_name"))
+    return vi_sorted(province.predecessors.order_by("code"), key=lambda p: p.short_name)
 
 
 @dataclass(frozen=True)
@@ -95,12 +96,13 @@ def history(province: Province) -> list[HistoryLine]:
     """The province's results year by year; a province formed by a merger shows the history of
     each province it was formed from (and a renamed one, of its former name)."""
     members = [province, *_ancestors(province)]
-    results = (
+    found = (
         ProvinceResult.objects.filter(province__in=members)
         .select_related("year", "province", "source")
         .prefetch_related("domains")
-        .order_by("year__year", "province__short_name")
+        .order_by("year__year", "province__code")
     )
+    results = sorted(found, key=lambda r: (r.year.year, sort_key(r.province.short_name)))
     return [
         HistoryLine(
             year=r.year.year,

@@ -6,9 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.exports.registry import Exporter, ExportError, Sheet, register
+from parindex.lib.collation import sort_key
 from parindex.lib.dates import parse_date
 from parindex.orgs import access
 from parindex.orgs.access import AnyUser
+from parindex.orgs.hierarchy import reading_key
 from parindex.orgs.models import Role
 
 
@@ -27,7 +29,7 @@ def _organisations(user: AnyUser, params: dict[str, str]) -> list[Sheet]:
             o.valid_from,
             o.valid_to,
         ]
-        for o in orgs.order_by("province_id", "kind", "name")
+        for o in sorted(orgs, key=lambda o: (o.province_id or 0, *reading_key(o)))
     )
     columns = [_("Code"), _("Name"), _("Kind"), _("Parent"), _("Valid from"), _("Valid until")]
     return [Sheet(_("Organisations on %(day)s") % {"day": day.strftime("%d/%m/%Y")}, columns, rows)]
@@ -50,7 +52,14 @@ def _people(user: AnyUser, params: dict[str, str]) -> list[Sheet]:
             "; ".join(f"{labels[r.role]} ({r.organisation.name})" for r in p.roles.all()),
             _("yes") if p.is_active else _("no"),
         ]
-        for p in people.order_by("organisation__name", "full_name")
+        for p in sorted(
+            people,
+            key=lambda p: (
+                sort_key(p.organisation.name if p.organisation else ""),
+                sort_key(p.full_name),
+                p.username,
+            ),
+        )
     )
     columns = [
         _("Username"),

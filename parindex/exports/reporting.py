@@ -34,6 +34,7 @@ from parindex.exports.administrative import (
     province_unit,
 )
 from parindex.exports.registry import Cell, Exporter, ExportError, Sheet, register
+from parindex.lib.collation import sort_key
 from parindex.lib.dates import format_date
 from parindex.lib.numbers import format_decimal, round_half_up
 from parindex.orgs import access
@@ -243,8 +244,9 @@ def round_for(user: AnyUser, params: dict[str, str]) -> tuple[Round, list[Report
         access.reports_for(user)
         .filter(round=round_)
         .select_related("agency", "submitted_by")
-        .order_by("agency__name", "pk")
+        .order_by("pk")
     )
+    reports.sort(key=lambda r: sort_key(r.agency.name))
     # Only the number of the round's reports, to say whether the export covers them all.
     complete = len(reports) == Report.objects.filter(round=round_).count()
     return round_, reports, complete
@@ -271,10 +273,13 @@ def _items(reports: Sequence[Report]) -> list[Item]:
             ),
             "evidence",
         )
-        .order_by("target__position", "report__agency__name", "pk")
+        .order_by("target__position", "pk")
     )
     for item in items:
         item.report = by_pk[item.report_id]
+    # Within a target, agencies in Vietnamese alphabetical order (not the database's).
+    agency_keys = {r.pk: sort_key(r.agency.name) for r in reports}
+    items.sort(key=lambda i: (i.target.position, agency_keys[i.report_id]))
     return items
 
 
@@ -430,7 +435,7 @@ def _target(doc: AdministrativeDocument, row: overview.TargetRow, number: str) -
         behind = [i.report.agency.name for i in counted if i.status == status]
         if behind and not detailed:
             doc.paragraph(f"- {capitalise(TARGET_STATUS_VI[status])}: {names(behind)}.")
-    for item in sorted(counted, key=lambda i: (not i.lead, i.report.agency.name)):
+    for item in sorted(counted, key=lambda i: (not i.lead, sort_key(i.report.agency.name))):
         if not (detailed or item.lead):
             continue
         said = "; ".join(p for p in (role_vi(item), TARGET_STATUS_VI.get(item.status, "")) if p)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 
+from parindex.lib.collation import sort_key
 from parindex.plans.models import Quantity, Target
 from parindex.reporting import lights, progress
 from parindex.reporting.actions import state_on
@@ -64,11 +65,13 @@ def build(round_: Round, *, today: date, reports: list[Report] | None = None) ->
     for quantity in Quantity.objects.filter(target__plan=round_.plan).order_by("position"):
         quantities[quantity.target_id].append(quantity)
     items: dict[int, list[Item]] = defaultdict(list)
-    for item in Item.objects.filter(report__round=round_, report_id__in=report_ids).order_by(
-        "report__agency__name"
-    ):
+    for item in Item.objects.filter(report__round=round_, report_id__in=report_ids):
         item.report = by_report[item.report_id]
         items[item.target_id].append(item)
+    # Agencies in Vietnamese alphabetical order, which no database ORDER BY gives.
+    agency_keys = {r.pk: (sort_key(r.agency.name), r.pk) for r in reports}
+    for listed in items.values():
+        listed.sort(key=lambda i: agency_keys[i.report_id])
     values: dict[int, list[Value]] = defaultdict(list)
     for value in Value.objects.filter(
         item__report__round=round_, item__report_id__in=report_ids

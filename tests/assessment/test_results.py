@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -121,6 +122,22 @@ def test_results_rank_classify_and_name_the_points_lost() -> None:
     assert [(p.code, p.lost) for p in first.lost] == [("2.1", D(6))]
     third = computed.units[2]
     assert [(p.code, p.lost) for p in third.lost] == [("2.1", D(4)), ("1.1", D(2))]
+
+
+def test_units_sharing_a_rank_are_listed_in_vietnamese_alphabetical_order() -> None:
+    rows = [
+        replace(row(1, {"1.1": D(4), "1.2": D(2), "2.1": D(10)}, {}), name="UBND huyện Bát Xát"),
+        replace(row(2, {"1.1": D(4), "1.2": D(2), "2.1": D(10)}, {}), name="UBND huyện Đông Hưng"),
+        replace(row(3, {"1.1": D(4), "1.2": D(2), "2.1": D(10)}, {}), name="UBND huyện Bảo Thắng"),
+        replace(row(4, {"1.1": D(4), "1.2": D(2), "2.1": D(10)}, {}), name="UBND huyện Duy Tiên"),
+    ]
+    computed = results.compute(NODES, rows, CLASSES)
+    assert [(r.rank, r.name) for r in computed.units] == [
+        (1, "UBND huyện Bảo Thắng"),
+        (1, "UBND huyện Bát Xát"),
+        (1, "UBND huyện Duy Tiên"),
+        (1, "UBND huyện Đông Hưng"),
+    ]
 
 
 def test_results_of_an_assessment_compare_with_last_years_published_one(

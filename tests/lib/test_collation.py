@@ -32,4 +32,8 @@ def test_decomposed_and_composed_text_sort_the_same() -> None:
 
 def test_ties_keep_their_given_order() -> None:
     rows = [("Sở Nội vụ", 2), ("Sở Nội vụ", 1), ("Bát Xát", 3)]
-    assert vi_sorted(rows, key=lambda r: r[0]) == [("Bát Xát", 3), ("Sở Nội vụ", 2), ("Sở Nội vụ", 1)]
+    assert vi_sorted(rows, key=lambda r: r[0]) == [
+        ("Bát Xát", 3),
+        ("Sở Nội vụ", 2),
+        ("Sở Nội vụ", 1),
+    ]

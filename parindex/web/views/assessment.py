@@ -38,6 +38,7 @@ from parindex.assessment.models import (
     UnitStatus,
 )
 from parindex.assessment.proposals import Proposal, proposals_for
+from parindex.lib.collation import sort_key, vi_sorted
 from parindex.lib.text import nfc
 from parindex.methodology.models import Framework
 from parindex.methodology.store import spec_from_framework
@@ -107,6 +108,11 @@ def _lang() -> str:
 def _number_text(value: Decimal | None) -> str:
     """A stored number as typed back into a field (no thousands separators)."""
     return number_input(value, _lang())
+
+
+def _by_year_and_name(unit: AssessedUnit) -> tuple[int, bytes]:
+    """Latest year first, then units in Vietnamese alphabetical order."""
+    return (-unit.assessment.year, sort_key(unit.organisation.name))
 
 
 def _unit(request: HttpRequest, pk: int) -> AssessedUnit:
@@ -191,17 +197,17 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     assessments = access.assessments_for(request.user).select_related("framework", "province")
     province = current_province(request)
     can_open = province is not None and access.can_manage_assessment(request.user, province.pk)
-    mine = (
+    mine = sorted(
         access.units_for(request.user)
         .filter(organisation_id__in=access.access_for(request.user).own_agencies)
-        .select_related("assessment", "organisation")
-        .order_by("-assessment__year", "organisation__name")
+        .select_related("assessment", "organisation"),
+        key=_by_year_and_name,
     )
-    to_appraise = (
+    to_appraise = sorted(
         access.units_for(request.user)
         .filter(appraiser_id=request.user.pk, assessment__status=AssessmentStatus.OPEN)
-        .select_related("assessment", "organisation")
-        .order_by("-assessment__year", "organisation__name")
+        .select_related("assessment", "organisation"),
+        key=_by_year_and_name,
     )
     return render(
         request,
@@ -297,7 +303,9 @@ def _appraisers(province_id: int) -> list[User]:
     ids = RoleAssignment.objects.filter(
         role=Role.APPRAISER, organisation_id=province_id, user__is_active=True
     ).values_list("user_id", flat=True)
-    return list(User.objects.filter(pk__in=ids).order_by("full_name", "username"))
+    return sorted(
+        User.objects.filter(pk__in=ids), key=lambda u: (sort_key(u.full_name), u.username)
+    )
 
 
 def _render_assessment(
@@ -311,11 +319,12 @@ def _render_assessment(
 ) -> HttpResponse:
     user = request.user
     manage = access.can_manage_assessment(user, assessment.province_id)
-    units = list(
+    units = vi_sorted(
         access.units_for(user)
         .filter(assessment=assessment)
         .select_related("organisation", "appraiser")
-        .order_by("organisation__name")
+        .order_by("pk"),
+        key=lambda u: u.organisation.name,
     )
     typed = edit_typed or {
         "title": assessment.title,

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from parindex.forecasting import reading
+from parindex.lib.collation import vi_sorted
 from parindex.orgs import access
 from parindex.orgs.models import OrgKind, Role
 from parindex.reporting.actions import state_counts, state_on
@@ -44,7 +45,9 @@ def home(request: HttpRequest) -> HttpResponse:
     visible = access.organisations_for(request.user)
     own_agencies = visible.filter(pk__in=who.own_agencies).prefetch_related("people")
     context["own_agencies"] = own_agencies
-    context["appraised"] = visible.filter(pk__in=who.appraised_agencies).order_by("name")
+    context["appraised"] = vi_sorted(
+        visible.filter(pk__in=who.appraised_agencies), key=lambda o: o.name
+    )
     reports = access.reports_for(request.user).select_related("round", "agency")
     open_reports = reports.filter(agency_id__in=who.own_agencies, round__closed_at__isnull=True)
     my_reports = []

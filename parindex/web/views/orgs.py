@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parindex.lib.collation import vi_sorted
 from parindex.lib.text import fold
 from parindex.orgs import access, actions, admin_units
-from parindex.orgs.hierarchy import tree_rows
+from parindex.orgs.hierarchy import in_reading_order, tree_rows
 from parindex.orgs.models import Organisation, OrgKind
 from parindex.web.forms import AsOfForm, CloseForm, LoadProvinceForm, OrganisationForm
 from parindex.web.views.common import add_action_errors, current_province, require_province
@@ -52,7 +53,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
         ]
     tree = [
         (p, tree_rows([o for o in orgs if o.province_id == p.pk], p.pk))
-        for p in provinces.order_by("name")
+        for p in vi_sorted(provinces, key=lambda p: p.name)
     ]
     context = {
         "form": form,
@@ -71,13 +72,15 @@ def org_list(request: HttpRequest) -> HttpResponse:
 def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = _visible(request, pk)
     people = (
-        access.people_for(request.user).filter(organisation=org).order_by("full_name")
+        vi_sorted(
+            access.people_for(request.user).filter(organisation=org), key=lambda p: p.full_name
+        )
         if access.can_read_agency(request.user, org)
         else None
     )
     context = {
         "org": org,
-        "children": org.children.order_by("kind", "name"),
+        "children": in_reading_order(org.children.all()),
         "predecessors": org.successions_in.select_related("predecessor"),
         "successors": org.successions_out.select_related("successor"),
         "people": people,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parindex.orgs import access
+from parindex.orgs.hierarchy import in_reading_order
 from parindex.orgs.models import AGENCY_KINDS, Organisation, OrgKind
 from parindex.plans import actions
 from parindex.plans.models import (
@@ -186,7 +187,7 @@ def _review_context(
     framework = staged.framework
     domains = list(framework.nodes.filter(parent__isnull=True)) if framework else []
     leaves = actions.leaf_nodes(framework) if framework else []
-    agencies = list(_agencies(staged.province, proposal).order_by("kind", "name"))
+    agencies = in_reading_order(_agencies(staged.province, proposal))
     names = actions.agency_names(proposal)
     mapping = proposal.get("agency_map") or {}
     by_id = {o.pk: o for o in agencies}

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from parindex.lib.collation import sort_key
 from parindex.lib.numbers import format_decimal
 from parindex.lib.text import nfc
 from parindex.orgs import access, inputs
@@ -778,9 +779,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
     if plan_id:
         visible = visible.filter(round__plan_id=plan_id)
     mine = _with_states(
-        visible.filter(agency_id__in=who.own_agencies).order_by("-round__deadline", "agency__name"),
+        visible.filter(agency_id__in=who.own_agencies).order_by("-round__deadline", "-pk"),
         today,
     )
+    mine.sort(key=lambda r: (-r.round.deadline.toordinal(), sort_key(r.agency.name)))
     reviewable = visible.filter(status=ReportStatus.SUBMITTED, round__plan__province=province)
     if not (who.superuser or province.pk in who.coordinator_of):
         reviewable = reviewable.filter(agency_id__in=who.appraised_agencies)
@@ -873,8 +875,9 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(round=round_)
         .select_related("agency")
         .annotate(evidence_count=Count("items__evidence"))
-        .order_by("agency__name")
+        .order_by("pk")
     )
+    reports.sort(key=lambda r: sort_key(r.agency.name))
     view = overview.build(round_, today=today, reports=reports)
     evidence: dict[int, list[Evidence]] = defaultdict(list)
     for file in (

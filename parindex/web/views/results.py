@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from parindex.benchmark import actions, figures, provinces
 from parindex.benchmark.messages import describe_finding, describe_problem
 from parindex.benchmark.models import Province
+from parindex.lib.collation import vi_sorted
 from parindex.orgs import access
 from parindex.web.results_forms import ResultsImportForm
 from parindex.web.views.common import current_province
@@ -65,7 +66,9 @@ def results_page(request: HttpRequest) -> HttpResponse:
         "table": table,
         "lines": lines,
         "findings": [describe_finding(f) for f in table.findings] if table else [],
-        "province_choices": Province.objects.order_by("short_name", "code"),
+        "province_choices": vi_sorted(
+            Province.objects.order_by("code"), key=lambda p: p.short_name
+        ),
         "selected": selected,
         "predecessors": provinces.predecessors(selected) if selected else [],
         "history": history,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from parindex.lib.collation import vi_sorted
 from parindex.lib.dates import parse_date
 from parindex.orgs import actions, admin_units
 from parindex.orgs.audit import channel
@@ -45,10 +46,10 @@ class Command(BaseCommand):
             day = parse_date(options["as_of"]) if options["as_of"] else timezone.localdate()
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        provinces = Organisation.objects.provinces().as_of(day).order_by("name")
+        provinces = Organisation.objects.provinces().as_of(day)
         if options["province"]:
             provinces = provinces.filter(code=options["province"])
-        for province in provinces:
+        for province in vi_sorted(provinces, key=lambda p: p.name):
             self.stdout.write(f"{province.name} [{province.code}] — {day:%d/%m/%Y}")
             agencies = (
                 Organisation.objects.filter(province=province).as_of(day).select_related("parent")
