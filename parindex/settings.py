@@ -176,6 +176,8 @@ if PARINDEX_BEHIND_PROXY:
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("PARINDEX_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A refused form gets the product's page saying what happened, not Django's English one.
+CSRF_FAILURE_VIEW = "parindex.web.views.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 # Scripts, styles, fonts and images from this server only; no inline script or style, no
 # plugins, no framing. Chart.js and htmx are vendored; data: URLs are the favicon and charts.
