@@ -47,6 +47,7 @@ from parindex.orgs import access
 from parindex.orgs.models import AuditEntry, Role, RoleAssignment, User
 from parindex.reporting.downloads import evidence_response
 from parindex.scoring.engine import compile_tree, score_leaf
+from parindex.web import audit_words
 from parindex.web.reporting_forms import number_input
 from parindex.web.views.common import current_province
 
@@ -163,15 +164,8 @@ def _history(user: Any, obj: AssessedUnit | Assessment) -> list[dict[str, Any]]:
     return [
         {
             "entry": e,
-            "label": str(ACTION_LABELS.get(e.action, e.action)),
-            "changes": [
-                (
-                    name,
-                    "—" if before in (None, "") else before,
-                    "—" if after in (None, "") else after,
-                )
-                for name, before, after in e.describe_changes()
-            ],
+            "label": str(ACTION_LABELS.get(e.action) or audit_words.action_label(e.action)),
+            "changes": audit_words.describe(e),
         }
         for e in entries
     ]

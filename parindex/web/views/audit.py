@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from parindex.orgs import access
+from parindex.web import audit_words
 
 
 @login_required
@@ -19,4 +20,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if action:
         entries = entries.filter(action__startswith=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "web/audit.html", {"page_obj": page, "action": action})
+    return render(
+        request,
+        "web/audit.html",
+        {"page_obj": page, "action": action, "action_choices": audit_words.action_choices()},
+    )

@@ -47,6 +47,7 @@ from parindex.reporting.models import (
     TargetStatus,
     Value,
 )
+from parindex.web import audit_words
 from parindex.web.reporting_forms import RoundForm, number_input, read_number, read_report
 from parindex.web.views import gap_actions
 from parindex.web.views.common import add_action_errors, require_province
@@ -435,7 +436,7 @@ def _change_text(name: str, value: Any, lang: str) -> str:
     for labels in (REVIEW_LABELS, PROGRESS_LABELS):
         if head in labels:
             return f"{labels[head]} {rest}".strip()
-    return text
+    return audit_words.value_text("reporting.report", name, value)
 
 
 @dataclass
@@ -452,7 +453,11 @@ def history(entries: list[AuditEntry]) -> list[HistoryRow]:
     for entry in entries:
         changes = []
         for name, before, after in entry.describe_changes():
-            label = FIELD_LABELS[name]() if name in FIELD_LABELS else name
+            label = (
+                FIELD_LABELS[name]()
+                if name in FIELD_LABELS
+                else audit_words.field_label(entry.object_type, name)
+            )
             if label.endswith(": progress"):  # "<target>…: progress", as save_report keys it
                 label = f"{label.removesuffix('progress')}{_('progress')}"
             if name == "late":
@@ -460,7 +465,9 @@ def history(entries: list[AuditEntry]) -> list[HistoryRow]:
             changes.append(
                 (label, _change_text(name, before, lang), _change_text(name, after, lang))
             )
-        rows.append(HistoryRow(entry, str(ACTION_LABELS.get(entry.action, entry.action)), changes))
+        action = ACTION_LABELS.get(entry.action)
+        said = str(action) if action is not None else audit_words.action_label(entry.action)
+        rows.append(HistoryRow(entry, said, changes))
     return rows
 
 
