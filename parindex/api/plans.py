@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
@@ -66,6 +67,12 @@ class RefusedOut(Schema):
     problems: list[str]
 
 
+class DuplicateOut(Schema):
+    detail: str
+    plan_id: int
+    url: str
+
+
 def _upload(file: UploadedFile | None, text: str) -> tuple[bytes, str]:
     if file is not None:
         if file.size and file.size > settings.PARINDEX_MAX_IMPORT_BYTES:
@@ -88,8 +95,12 @@ def parse(
 
 @router.post(
     "/import",
-    response={201: PlanDetailOut, 422: RefusedOut},
+    response={201: PlanDetailOut, 409: DuplicateOut, 422: RefusedOut},
     summary="Read a plan and create it with its targets in one step; nothing is saved if anything needs review",
+    description=(
+        "A document whose number and year are those of a plan the province already has is "
+        "refused with 409, naming that plan: an existing plan is never replaced."
+    ),
 )
 def import_plan(
     request: HttpRequest,
@@ -114,6 +125,12 @@ def import_plan(
             plan = actions.approve_import(staged, by=access.actor(request.user))
     except actions.NotAPlan as refusal:
         return 422, {"detail": str(refusal), "problems": []}
+    except actions.DuplicatePlan as duplicate:
+        return 409, {
+            "detail": str(duplicate),
+            "plan_id": duplicate.plan.pk,
+            "url": reverse("plan_detail", args=[duplicate.plan.pk]),
+        }
     except ValidationError as refusal:
         return 422, {
             "detail": "the plan needs review; nothing was saved",

@@ -55,6 +55,22 @@ class NotAPlan(Exception):
     """The document does not read as a plan; nothing was saved."""
 
 
+class DuplicatePlan(Exception):
+    """The document's number and year are those of a plan the province already has: approving
+    it would be refused (plans are never replaced), so nothing is staged unless asked."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        super().__init__(
+            _(
+                "The plan %(number)s of %(year)s already exists (%(title)s). Approving this "
+                "document would be refused unless its number or year is corrected in the "
+                "review: an existing plan is never replaced."
+            )
+            % {"number": plan.number, "year": plan.year, "title": plan.title}
+        )
+
+
 class StaleRevision(Exception):
     """Someone saved the review since this form was opened."""
 
@@ -175,11 +191,27 @@ def default_framework(province: Organisation, year: int | None) -> Framework | N
 # --- actions -----------------------------------------------------------------------------------
 
 
+def existing_plan(province: Organisation, proposal: dict[str, Any]) -> Plan | None:
+    """The province's plan with the proposal's number and year (what plan_unique holds)."""
+    number = clean(str(proposal.get("number") or ""))
+    year = proposal.get("year")
+    if not number or not isinstance(year, int):
+        return None
+    return Plan.objects.filter(province=province, number=number, year=year).first()
+
+
 @transaction.atomic
 def stage_plan(
-    *, by: User | None, province: Organisation, filename: str, data: bytes
+    *,
+    by: User | None,
+    province: Organisation,
+    filename: str,
+    data: bytes,
+    duplicate_ok: bool = False,
 ) -> PlanImport:
-    """Read a plan document into a proposal for review. A non-plan raises NotAPlan, saving nothing."""
+    """Read a plan document into a proposal for review. A non-plan raises NotAPlan, and the
+    number and year of an existing plan DuplicatePlan (unless `duplicate_ok`, to correct them in
+    the review), saving nothing."""
     _require(by, province)
     proposal_obj = parse_document(data, filename)
     proposal = proposal_obj.to_json()
@@ -196,6 +228,10 @@ def stage_plan(
             _("%(file)s does not read as a plan: no number, no content areas were found.")
             % {"file": filename}
         )
+    if not duplicate_ok:
+        duplicate = existing_plan(province, proposal)
+        if duplicate is not None:
+            raise DuplicatePlan(duplicate)
     year = proposal.get("year") if isinstance(proposal.get("year"), int) else None
     framework = default_framework(province, year)
     resolve_agencies(proposal, province)
@@ -399,14 +435,7 @@ def approve_import(staged: PlanImport, *, by: User | None) -> Plan:
         raise ValidationError(_("This import was already approved or discarded."))
     proposal = staged.proposal
     problems = check_proposal(proposal)
-    if (
-        not problems
-        and Plan.objects.filter(
-            province=staged.province,
-            number=clean(str(proposal["number"])),
-            year=proposal["year"],
-        ).exists()
-    ):
+    if not problems and existing_plan(staged.province, proposal) is not None:
         # The plan_unique constraint would otherwise fail as a database error.
         problems.append(
             _("The plan %(number)s of %(year)s already exists.")

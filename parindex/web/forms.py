@@ -361,6 +361,12 @@ class PlanUploadForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
     )
+    # Offered once the document turned out to carry an existing plan's number and year.
+    duplicate_ok = forms.BooleanField(
+        label=_("Read it anyway, to correct its number or year in the review"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -265,9 +265,12 @@ def test_importing_the_same_plan_twice_is_refused_the_second_time(
     api = api_for(coordinator)
     assert api.post_form("/api/plans/import", {"text": small_plan(12)}).status_code == 201
     before = plan_rows()
+    plan = Plan.objects.get()
     response = api.post_form("/api/plans/import", {"text": small_plan(12)})
-    assert response.status_code == 422, response.content
-    assert any("12/KH-UBND" in p for p in response.json()["problems"])
+    assert response.status_code == 409, response.content
+    body = response.json()
+    assert "12/KH-UBND" in body["detail"]
+    assert (body["plan_id"], body["url"]) == (plan.pk, f"/plans/{plan.pk}/")
     assert plan_rows() == before
 
 

@@ -142,6 +142,19 @@ def test_plan_import_creates_the_plan_with_its_targets(
     ]
 
 
+def test_plan_import_of_a_plan_that_exists_names_it_and_saves_nothing(
+    seed_agencies: SeedAgencies, lao_cai: LaoCai, worded_seed: Path
+) -> None:
+    run("plan", "import", str(worded_seed), "--province", "lao-cai")
+    plan = Plan.objects.get()
+    with pytest.raises(CommandError) as refused:
+        run("plan", "import", str(worded_seed), "--province", "lao-cai")
+    said = str(refused.value)
+    assert "165/KH-UBND" in said and f"#{plan.pk}" in said and f"/plans/{plan.pk}/" in said
+    assert Plan.objects.count() == 1
+    assert AuditEntry.objects.filter(action="plans.import.stage").count() == 1
+
+
 def test_plan_import_refuses_a_plan_whose_wording_leaves_a_figure_open_and_says_which(
     seed_agencies: SeedAgencies, lao_cai: LaoCai
 ) -> None:

@@ -589,10 +589,30 @@ def test_an_import_is_approved_only_once(
     assert Plan.objects.get() == plan
 
 
+def test_reading_a_plan_the_province_already_has_names_it_and_stages_nothing(
+    plan: Plan, laocai: Province, coordinator: User
+) -> None:
+    before = plan_rows()
+    entries = AuditEntry.objects.count()
+    with pytest.raises(actions.DuplicatePlan) as refused:
+        stage(coordinator, laocai.org)
+    assert refused.value.plan == plan
+    said = str(refused.value)
+    assert said.startswith("Kế hoạch số 165/KH-UBND năm 2020 đã có") and plan.title in said
+    assert plan_rows() == before
+    assert PlanImport.objects.count() == 1 and AuditEntry.objects.count() == entries
+
+
 def test_a_plan_the_province_already_has_is_refused_not_created_twice(
     plan: Plan, laocai: Province, coordinator: User
 ) -> None:
-    again = stage(coordinator, laocai.org)
+    again = actions.stage_plan(
+        by=coordinator,
+        province=laocai.org,
+        filename=SEED.name,
+        data=SEED_BYTES,
+        duplicate_ok=True,
+    )
     before = plan_rows()
     with pytest.raises(ValidationError) as refused:
         actions.approve_import(again, by=coordinator)

@@ -475,6 +475,31 @@ def test_discarding_an_import_creates_nothing_and_returns_to_the_plans(
 # --- who may do what ----------------------------------------------------------------------------
 
 
+def test_uploading_a_plan_that_exists_warns_names_it_and_stages_nothing_until_asked(
+    staged: PlanImport, as_coordinator: Client
+) -> None:
+    plan = actions.approve_import(staged, by=None)
+    response = upload(as_coordinator)
+    doc = page(response)
+    warning = doc.one(cls="alert-warning")
+    assert "165/KH-UBND" in warning.text and "2020" in warning.text
+    assert f'href="/plans/{plan.pk}/"' in response.content.decode()
+    assert PlanImport.objects.count() == 1  # the approved one only
+    assert 'name="duplicate_ok"' in response.content.decode()
+    assert 'href="/plans/"' in response.content.decode()  # cancel
+
+    again = as_coordinator.post(
+        "/plans/import/",
+        {
+            "file": SimpleUploadedFile(SEED.name, SEED_BYTES, content_type="text/plain"),
+            "duplicate_ok": "on",
+        },
+    )
+    second = PlanImport.objects.exclude(pk=staged.pk).get()
+    assert (again.status_code, again["Location"]) == (302, f"/plans/imports/{second.pk}/")
+    assert Plan.objects.get() == plan
+
+
 def test_a_reporter_can_neither_upload_nor_review_a_plan(
     staged: PlanImport, reporter: User, client_for: ClientFor, as_coordinator: Client
 ) -> None:

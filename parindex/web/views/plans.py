@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -87,10 +88,30 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
             )
             try:
                 staged = actions.stage_plan(
-                    by=access.actor(request.user), province=province, filename=name, data=data
+                    by=access.actor(request.user),
+                    province=province,
+                    filename=name,
+                    data=data,
+                    duplicate_ok=form.cleaned_data.get("duplicate_ok") or False,
                 )
             except actions.NotAPlan as refusal:
                 form.add_error(None, str(refusal))
+            except actions.DuplicatePlan as duplicate:
+                # Nothing is staged: the coordinator cancels, or sends it again to correct it.
+                form = PlanUploadForm(
+                    initial={"duplicate_ok": True, "text": form.cleaned_data.get("text") or ""}
+                )
+                form.fields["duplicate_ok"].widget = forms.CheckboxInput()
+                form.fields["file"].help_text = _(
+                    "Choose the file again: nothing was kept of the first sending."
+                )
+                context = {
+                    "form": form,
+                    "duplicate": duplicate.plan,
+                    "duplicate_message": str(duplicate),
+                    "sent_file": name if upload is not None else "",
+                }
+                return render(request, "web/plans/upload.html", context)
             else:
                 return redirect("plan_review", pk=staged.pk)
     return render(request, "web/plans/upload.html", {"form": form})

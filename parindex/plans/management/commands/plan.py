@@ -108,6 +108,11 @@ class Command(BaseCommand):
                 plan = actions.approve_import(staged, by=None)
         except actions.NotAPlan as refusal:
             raise CommandError(str(refusal)) from None
+        except actions.DuplicatePlan as duplicate:
+            raise CommandError(
+                f"{duplicate} Nothing was saved; the existing plan is #{duplicate.plan.pk} "
+                f"(/plans/{duplicate.plan.pk}/)."
+            ) from None
         except ValidationError as refusal:
             for message in refusal.messages:
                 self.stderr.write(message)
