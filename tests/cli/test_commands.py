@@ -238,6 +238,16 @@ def test_criteria_import_of_a_malformed_file_fails_naming_the_line_and_saves_not
     assert "2" in err.getvalue().split("error:")[1]  # the line of "hai"
 
 
+def test_criteria_import_of_a_table_without_a_name_says_to_give_it_with_name(
+    lao_cai: LaoCai,
+) -> None:
+    before = counts()
+    with pytest.raises(CommandError) as refused:
+        run("criteria", "import", str(CA_MAU), "--province", "lao-cai")
+    assert "--name" in str(refused.value) and "nothing was saved" in str(refused.value)
+    assert counts() == before
+
+
 def test_criteria_import_of_a_missing_file_or_unknown_province_fails(lao_cai: LaoCai) -> None:
     with pytest.raises(CommandError, match="no such file"):
         run("criteria", "import", "/nonexistent/table.txt")
@@ -375,3 +385,25 @@ def test_the_parindex_command_answers_help(args: list[str]) -> None:
     assert "usage:" in result.stdout.lower() or "Type 'parindex help" in result.stdout
     if args[0] == "criteria":
         assert "import" in result.stdout and "export" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args", [["orgs", "list"], ["criteria", "list"], ["report", "rounds"], ["demo"]]
+)
+def test_a_command_on_a_database_that_is_not_migrated_says_to_run_migrate(
+    args: list[str], tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    result = subprocess.run(
+        [str(PARINDEX), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONWARNINGS": "ignore", "DATABASE_URL": f"sqlite:///{empty}"},
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "Run `parindex migrate` first" in result.stderr
+    assert str(empty) in result.stderr

@@ -93,6 +93,15 @@ class Command(BaseCommand):
                 result, by=None, province=province, overrides=overrides
             )
         except actions.ImportRefused as refused:
+            if any(
+                p.kind == "missing_field" and p.param("field") == "name" for p in refused.problems
+            ):
+                # A table (XLSX, DOCX, PDF, text) rarely carries the tree's name: say where it goes.
+                raise CommandError(
+                    f"{options['file']}: the file does not give the tree's name; give it with "
+                    f'--name, e.g. --name "Bộ chỉ số CCHC cấp sở 2025" (and --code for its short '
+                    "code); nothing was saved"
+                ) from None
             self._report(refused.problems)
             raise CommandError(
                 f"{options['file']}: {len(refused.problems)} problem(s); nothing was saved"
