@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parindex.lib.collation import sort_key
 from parindex.methodology import actions, store
 from parindex.methodology.bands import infer_ranges, parse_band_line
 from parindex.methodology.formats.xlsx import export_xlsx
@@ -40,10 +41,12 @@ def _require_manage(request: HttpRequest, framework: Framework) -> None:
 @login_required
 def framework_list(request: HttpRequest) -> HttpResponse:
     province = current_province(request)
-    frameworks = (
+    # Latest years first, names in Vietnamese alphabetical order, latest version first.
+    frameworks = sorted(
         access.frameworks_for(request.user)
         .select_related("province")
-        .annotate(node_count=Count("nodes"))
+        .annotate(node_count=Count("nodes")),
+        key=lambda f: (-(f.first_year or 0), sort_key(f.name), -f.version),
     )
     return render(
         request,
