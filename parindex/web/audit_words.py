@@ -77,6 +77,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "results.loaded": gettext_lazy("Published results loaded"),
     "results.imported": gettext_lazy("Published results imported"),
     "exports.export.all": gettext_lazy("Everything exported at the command line"),
+    "forecasting.scenario.create": gettext_lazy("What-if scenario saved"),
+    "forecasting.scenario.update": gettext_lazy("What-if scenario changed"),
+    "forecasting.scenario.delete": gettext_lazy("What-if scenario deleted"),
 }
 
 # The parts of the product, for choosing what the audit log shows (an action code starts so).
@@ -88,6 +91,7 @@ AREA_LABELS: dict[str, Promise] = {
     "assessment.": gettext_lazy("Self-assessment and appraisal"),
     "results.": gettext_lazy("Published results"),
     "exports.": gettext_lazy("Exports"),
+    "forecasting.": gettext_lazy("Forecasts and what-if scenarios"),
 }
 
 
@@ -142,6 +146,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "export": gettext_lazy("Export"),
     "format": gettext_lazy("Format"),
     "params": gettext_lazy("Parameters"),
+    "changes": gettext_lazy("Changes"),
 }
 
 # "<target>…: progress", "<code>: documents", "<document>: file", as the actions key them.

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from parindex.forecasting import actions, dashboard, gather, reading, tracking
 from parindex.forecasting.models import Scenario
+from parindex.lib.collation import vi_sorted
 from parindex.lib.numbers import NumberFormatError, format_decimal, parse_decimal
 from parindex.methodology.tree import Scoring, Unit
 from parindex.orgs import access
@@ -382,11 +383,12 @@ def _saved_scenarios(
     request: HttpRequest, org: Organisation, year: int, data: gather.ForecastData
 ) -> list[dict[str, Any]]:
     found = []
-    for scenario in (
+    for scenario in vi_sorted(
         access.scenarios_for(request.user)
         .filter(province=org, year=year)
         .select_related("created_by")
-        .order_by("name")
+        .order_by("pk"),
+        key=lambda s: s.name,
     ):
         changes, problems = reading.parse_changes(data, scenario.changes)
         changed = core.what_if(data.result, changes)
