@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from parindex.forecasting.gather import ForecastData
+from parindex.lib.collation import sort_key
 from parindex.lib.numbers import format_decimal, round_half_up
 from parindex.reporting.actions import state_on
 from parindex.reporting.models import STATE_LABELS, Report, Round
@@ -200,7 +201,7 @@ def ranking(data: ForecastData) -> Figure:
     if others is not None:
         lines = [(r.name, r.score, False) for r in others.last if r.score is not None]
     lines.append((ours_label, expected, True))
-    lines.sort(key=lambda line: (-line[1], not line[2], line[0]))
+    lines.sort(key=lambda line: (-line[1], not line[2], sort_key(line[0])))
     rows = [
         [i + 1, name, value, _("ours") if ours else ""]
         for i, (name, value, ours) in enumerate(lines)
@@ -353,7 +354,7 @@ def by_agency(data: ForecastData) -> list[AgencyGroup]:
         )
         for name, items in groups.items()
     ]
-    found.sort(key=lambda g: (-g.recoverable, g.name))
+    found.sort(key=lambda g: (-g.recoverable, sort_key(g.name)))
     return found
 
 
