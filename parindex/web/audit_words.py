@@ -80,6 +80,15 @@ ACTION_LABELS: dict[str, Promise] = {
     "forecasting.scenario.create": gettext_lazy("What-if scenario saved"),
     "forecasting.scenario.update": gettext_lazy("What-if scenario changed"),
     "forecasting.scenario.delete": gettext_lazy("What-if scenario deleted"),
+    "forecasting.action.create": gettext_lazy("Action to close the gap added"),
+    "forecasting.action.update": gettext_lazy("Action to close the gap changed"),
+    "reporting.action_line.save": gettext_lazy("Progress of an action to close the gap reported"),
+    "surveys.questionnaire.load": gettext_lazy("Questionnaire loaded"),
+    "surveys.survey.create": gettext_lazy("Survey created"),
+    "surveys.response.add": gettext_lazy("Survey response entered"),
+    "surveys.responses.import": gettext_lazy("Survey responses imported"),
+    "surveys.volumes.import": gettext_lazy("Dossier volumes imported"),
+    "surveys.mapping.save": gettext_lazy("Column mapping of a survey export saved"),
 }
 
 # The parts of the product, for choosing what the audit log shows (an action code starts so).
@@ -92,6 +101,7 @@ AREA_LABELS: dict[str, Promise] = {
     "results.": gettext_lazy("Published results"),
     "exports.": gettext_lazy("Exports"),
     "forecasting.": gettext_lazy("Forecasts and what-if scenarios"),
+    "surveys.": gettext_lazy("Satisfaction surveys"),
 }
 
 
