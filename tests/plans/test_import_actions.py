@@ -606,12 +606,14 @@ def test_reading_a_plan_the_province_already_has_names_it_and_stages_nothing(
 def test_a_plan_the_province_already_has_is_refused_not_created_twice(
     plan: Plan, laocai: Province, coordinator: User
 ) -> None:
-    again = actions.stage_plan(
-        by=coordinator,
-        province=laocai.org,
-        filename=SEED.name,
-        data=SEED_BYTES,
-        duplicate_ok=True,
+    again = answer_open_measures(
+        actions.stage_plan(
+            by=coordinator,
+            province=laocai.org,
+            filename=SEED.name,
+            data=SEED_BYTES,
+            duplicate_ok=True,
+        )
     )
     before = plan_rows()
     with pytest.raises(ValidationError) as refused:
