@@ -436,6 +436,10 @@ WEB: dict[str, Route] = {
     "reports/": R(w("reports/"), LIST),
     "reports/rounds/new/": W(w("reports/rounds/new/"), MANAGE, writers=CREATORS),
     "reports/rounds/<int:pk>/": R(lambda x: f"/reports/rounds/{x.round.pk}/", ROUND),
+    # One target's agencies, the overview's drill-down: whoever follows the round.
+    "reports/rounds/<int:pk>/targets/<int:target_id>/": R(
+        lambda x: f"/reports/rounds/{x.round.pk}/targets/{x.item.target_id}/", ROUND
+    ),
     # VP UBND's draft: only its own people may save it, and none of them is in the cast.
     "reports/<int:pk>/": W(
         lambda x: f"/reports/{x.draft.pk}/",

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from parindex.forecasting.models import ActionLine, GapAction, Scenario
     from parindex.methodology.models import Framework, Node
     from parindex.plans.models import Plan, PlanImport
-    from parindex.reporting.models import Evidence, Item, Report, Round
+    from parindex.reporting.models import Evidence, Item, Report, Round, Value
     from parindex.surveys.models import Questionnaire, Response, Survey
 
 AnyUser = User | AnonymousUser
@@ -375,6 +375,21 @@ def item_for(user: AnyUser, report: Report, pk: int | str) -> Item:
     item = _one(Item.objects.filter(report=report).select_related("target"), pk, "item")
     item.report = report
     return item
+
+
+def items_for(user: AnyUser) -> QuerySet[Item]:
+    """Targets' lines of the reports the person reads (`reports_for`), for reads across
+    reports such as a round's overview."""
+    from parindex.reporting.models import Item
+
+    return Item.objects.filter(report__in=reports_for(user))
+
+
+def values_for(user: AnyUser) -> QuerySet[Value]:
+    """Counts of the reports the person reads (`reports_for`)."""
+    from parindex.reporting.models import Value
+
+    return Value.objects.filter(item__report__in=reports_for(user))
 
 
 def evidence_set_for(user: AnyUser) -> QuerySet[Evidence]:

@@ -66,6 +66,11 @@ urlpatterns = [
     path("reports/", reporting.report_list, name="report_list"),
     path("reports/rounds/new/", reporting.round_open, name="round_open"),
     path("reports/rounds/<int:pk>/", reporting.round_overview, name="round_overview"),
+    path(
+        "reports/rounds/<int:pk>/targets/<int:target_id>/",
+        reporting.round_target,
+        name="round_target",
+    ),
     path("reports/<int:pk>/", reporting.report_detail, name="report_detail"),
     path(
         "reports/<int:pk>/items/<int:item_id>/review/",

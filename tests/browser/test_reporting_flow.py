@@ -132,5 +132,11 @@ def test_a_report_goes_from_the_reporter_to_acceptance_and_the_target_turns_gree
         expect(page.locator(f'tr[data-agency="{lao_cai.justice.pk}"]')).to_have_attribute(
             "data-state", "accepted"
         )
+        # The target's agencies are read when it is opened.
+        expect(target.locator(".drill-body tr[data-report]")).to_have_count(0)
+        target.locator("details > summary").click()
+        expect(target.locator(f'.drill-body tr[data-report="{report.pk}"]')).to_have_attribute(
+            "data-state", "accepted"
+        )
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED

@@ -21,7 +21,7 @@ from parindex.plans.models import (
     TargetAgency,
 )
 from parindex.reporting import actions, overview, progress
-from parindex.reporting.models import PeriodKind, Round
+from parindex.reporting.models import Item, PeriodKind, Round, Value
 from tests.conftest import LaoCai
 from tests.reporting.conftest import DEADLINE, SmallPlan, at, filled, open_quarter, report_of
 
@@ -263,3 +263,59 @@ def test_the_overview_takes_the_same_number_of_queries_for_3_or_30_agencies(
     assert view.counts == {"submitted": (size + 1) // 2, "missing": size // 2}
     [rate_row] = view.targets[0].quantities
     assert rate_row.aggregate.reporting == (size + 1) // 2
+
+
+# Targets, their quantities, the items counted per target and state, the sums per quantity.
+SUMMARY_QUERIES = 4
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_summary_takes_the_same_number_of_queries_for_3_or_30_agencies(
+    size: int, lao_cai: LaoCai, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    # Read with its plan, as the screen reads it (`access.round_for`).
+    round_ = Round.objects.select_related("plan").get(pk=province_of(size, lao_cai).pk)
+    reports = list(round_.reports.select_related("agency"))
+    with django_assert_num_queries(SUMMARY_QUERIES):
+        summary = overview.summarise(
+            round_,
+            today=AFTER,
+            reports=reports,
+            items=Item.objects.all(),
+            values=Value.objects.all(),
+        )
+    rate_line = summary.targets[0]
+    assert rate_line.states == {"submitted": (size + 1) // 2, "missing": size // 2}
+    assert (rate_line.agencies, rate_line.reported) == (size, (size + 1) // 2)
+
+
+def test_the_summary_gives_the_province_values_and_lights_of_the_full_reading(
+    small_plan: SmallPlan, lao_cai: LaoCai, head: User, district_head: User
+) -> None:
+    round_ = open_quarter(small_plan.plan)
+    rate, count = small_plan.on_time_rate, small_plan.digitised_count
+    justice = filled(report_of(round_, lao_cai.justice), counts={rate: (60, 66), count: (2, None)})
+    actions.submit_report(justice, by=head, at=at(DEADLINE))
+    city = filled(report_of(round_, lao_cai.city), counts={rate: (39, 44)})
+    actions.submit_report(city, by=district_head, at=at(DEADLINE))
+    # A draft's counts are left out of both; an empty denominator leaves a pair out.
+    filled(report_of(round_, lao_cai.office), status="not_started")
+    full = overview.build(round_, today=AFTER)
+    summary = overview.summarise(
+        round_,
+        today=AFTER,
+        reports=list(round_.reports.all()),
+        items=Item.objects.all(),
+        values=Value.objects.all(),
+    )
+    assert [line.target.pk for line in summary.targets] == [row.target.pk for row in full.targets]
+    for line, row in zip(summary.targets, full.targets, strict=True):
+        assert (line.light, line.statuses) == (row.light, row.statuses)
+        assert [(q.aggregate, q.light) for q in line.quantities] == [
+            (q.aggregate, q.light) for q in row.quantities
+        ]
+    assert summary.counts == full.counts
+    [digitised] = {line.target.pk: line for line in summary.targets}[
+        small_plan.digitised.pk
+    ].quantities
+    assert digitised.aggregate.value == Decimal(2)

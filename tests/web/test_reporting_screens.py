@@ -15,7 +15,7 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from parindex.orgs.models import AuditEntry, Organisation, OrgKind, User
-from parindex.plans.models import Responsibility, TargetAgency
+from parindex.plans.models import Plan, Responsibility, Target, TargetAgency
 from parindex.reporting import actions
 from parindex.reporting.models import (
     Evidence,
@@ -42,7 +42,10 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 HX = {"HX-Request": "true"}
 # Session, person, roles, province; the round; reports, targets, quantities, items, values,
 # evidence, areas: whatever the number of agencies.
-OVERVIEW_QUERIES = 14
+OVERVIEW_QUERIES = 13
+# Session, person, roles and their agencies, province; the round; the target; its quantities,
+# items, values and evidence: whatever the number of agencies.
+TARGET_QUERIES = 11
 # Session, person, roles, province; plans, rounds, the states of their reports, own and submitted
 # reports.
 LIST_QUERIES = 11
@@ -715,7 +718,10 @@ def test_the_province_value_is_the_sum_of_counts_not_the_average_of_rates(
     assert row.attrs["data-light"] == "green"
     target = doc.one("article", data_target=str(small_plan.on_time.pk))
     assert target.attrs["data-light"] == "green"
-    drill = target.one("details")
+    # The agencies' lines are read when the target is opened.
+    drill = page(
+        client_for(coordinator).get(target.one("details").attrs["data-detail"], headers=HX)
+    )
     assert {tr.attrs["data-report"] for tr in drill.select("tr", data_report=True)} == {
         str(justice_report.pk),
         str(office_report.pk),
@@ -788,6 +794,72 @@ def many_agencies(lao_cai: LaoCai, small_plan: SmallPlan, n: int) -> Round:
         fill(report, None, counts={value_of(report, small_plan.on_time_rate): ("9", "10")})
         actions.submit_report(report, by=None)
     return round_
+
+
+def test_the_overview_is_a_line_per_target_and_its_agencies_come_when_it_is_opened(
+    coordinator: User,
+    client_for: ClientFor,
+    small_plan: SmallPlan,
+    lao_cai: LaoCai,
+) -> None:
+    round_ = many_agencies(lao_cai, small_plan, 30)
+    late = report_of(round_, lao_cai.justice)
+    Report.objects.filter(pk=late.pk).update(late=True)
+    client = client_for(coordinator)
+    doc = page(client.get(f"/reports/rounds/{round_.pk}/"))
+    target = doc.one("article", data_target=str(small_plan.on_time.pk))
+    # The line says how many agencies reported, not what each of them did.
+    assert not target.select("tr", data_report=True)
+    counts = target.one(cls="overview-agencies")
+    reported = counts.one(data_reported=True)
+    assert (counts.attrs["data-agencies"], reported.attrs["data-reported"]) == ("32", "32")
+    assert "32" in reported.text
+    assert counts.one(data_state="late").text == f"{vi('Late')}: 1"
+    details = target.one("details")
+    url = f"/reports/rounds/{round_.pk}/targets/{small_plan.on_time.pk}/"
+    assert details.attrs["hx-get"] == details.attrs["data-detail"] == url
+    # Without script, the drill-down links to the same lines as a page of their own.
+    assert details.one("a").attrs["href"] == url
+    fragment = client.get(url, headers=HX)
+    assert b"<html" not in fragment.content
+    lines = page(fragment).select("tr", data_report=True)
+    assert len(lines) == 32
+    line = page(fragment).one("tr", data_report=str(late.pk))
+    assert line.attrs["data-state"] == "late"
+    item = item_of(late, small_plan.on_time)
+    assert line.one("a").attrs["href"] == f"/reports/{late.pk}/#item-{item.pk}"
+    assert "9 / 10" in line.text
+    full = page(client.get(url))
+    assert heading(full) == round_.title
+    assert len(full.select("tr", data_report=True)) == 32
+
+
+def test_a_target_outside_the_rounds_plan_is_not_found(
+    coordinator: User, client_for: ClientFor, q4: Round, small_plan: SmallPlan
+) -> None:
+    other = Plan.objects.create(
+        province=small_plan.plan.province, number="9/KH-UBND", year=2020, title="Khác"
+    )
+    stranger = Target.objects.create(plan=other, text="Nhiệm vụ khác", position=0)
+    response = client_for(coordinator).get(f"/reports/rounds/{q4.pk}/targets/{stranger.pk}/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("agencies", [3, 30])
+def test_a_targets_agencies_take_the_same_number_of_queries_for_3_or_30_agencies(
+    agencies: int,
+    coordinator: User,
+    client_for: ClientFor,
+    small_plan: SmallPlan,
+    lao_cai: LaoCai,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    round_ = many_agencies(lao_cai, small_plan, agencies)
+    client = client_for(coordinator)
+    url = f"/reports/rounds/{round_.pk}/targets/{small_plan.on_time.pk}/"
+    with django_assert_max_num_queries(TARGET_QUERIES):
+        response = client.get(url, headers=HX)
+    assert len(page(response).select("tr", data_report=True)) == agencies + 2
 
 
 @pytest.mark.parametrize("agencies", [3, 30])
