@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
-from collections.abc import Callable, Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from docx import Document
 from docx.shared import Pt
 from openpyxl import Workbook
@@ -115,7 +117,20 @@ class Rendered:
     filename: str
 
 
-def render(name: str, fmt: str, *, user: AnyUser, params: dict[str, str] | None = None) -> Rendered:
+@dataclass
+class Streamed:
+    """An export whose bytes come as they are written: a response sends each chunk on, so a
+    large workbook is never held whole in memory (rows → write-only sheets on disk → chunks)."""
+
+    chunks: Iterator[bytes]
+    content_type: str
+    filename: str
+
+
+def stream(name: str, fmt: str, *, user: AnyUser, params: dict[str, str] | None = None) -> Streamed:
+    """The export as chunks. What may be refused is refused here, before the first chunk: the
+    exporter's `build` checks its parameters and the person's access at once and only its rows
+    are read lazily, so a caller can still answer 400 or 404 instead of a broken download."""
     exporter = get(name)
     if fmt not in exporter.formats:
         raise ExportError(
@@ -123,52 +138,100 @@ def render(name: str, fmt: str, *, user: AnyUser, params: dict[str, str] | None 
         )
     params = params or {}
     renderer = exporter.renderers.get(fmt)
+    chunks: Iterator[bytes]
     if renderer is not None:
-        content = renderer(user, params)
+        chunks = iter([renderer(user, params)])
     else:
         assert exporter.build is not None  # checked when the exporter was made
         sheets = exporter.build(user, params)
-        writer = {"csv": _csv, "xlsx": _xlsx, "docx": _docx}[fmt]
-        content = writer(exporter.title(), sheets)
+        writer = {"csv": _csv, "xlsx": _xlsx, "docx": _docx_chunks}[fmt]
+        chunks = _in_language(translation.get_language(), writer(exporter.title(), sheets))
     stem = exporter.file_stem(params) if exporter.file_stem else name
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.") or name
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return Rendered(content, FORMATS[fmt], f"{stem}-{stamp}.{fmt}")
+    return Streamed(chunks, FORMATS[fmt], f"{stem}-{stamp}.{fmt}")
 
 
-def _csv(title: str, sheets: list[Sheet]) -> bytes:
+def render(name: str, fmt: str, *, user: AnyUser, params: dict[str, str] | None = None) -> Rendered:
+    """The export whole, for the command line, the API and tests."""
+    streamed = stream(name, fmt, user=user, params=params)
+    return Rendered(b"".join(streamed.chunks), streamed.content_type, streamed.filename)
+
+
+def _in_language(language: str | None, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Rows are written while the response is sent, after the view has returned: they are
+    worded in the language the request asked for, whatever the thread does in between."""
+    if language is None:
+        yield from chunks
+        return
+    with translation.override(language):
+        yield from chunks
+
+
+# Rows gathered before a CSV chunk is sent, and bytes per chunk read back from a workbook.
+CSV_ROWS_PER_CHUNK = 500
+CHUNK_BYTES = 64 * 1024
+# Column widths are measured on the first rows of a sheet: a write-only sheet takes its widths
+# before its first row, and a sample sets them as well as the whole sheet would.
+WIDTH_SAMPLE_ROWS = 200
+
+
+def _csv(title: str, sheets: list[Sheet]) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+
+    def flush() -> bytes:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text.encode("utf-8")
+
+    # A byte-order mark so that Excel opens Vietnamese CSV as UTF-8.
+    buffer.write("\ufeff")
     for index, sheet in enumerate(sheets):
         if len(sheets) > 1:
             if index:
                 writer.writerow([])
             writer.writerow(cells.csv_row([sheet.title]))
         writer.writerow(cells.csv_row(sheet.columns))
-        for row in sheet.rows:
+        for n, row in enumerate(sheet.rows, 1):
             writer.writerow(cells.csv_row(row))
-    # A byte-order mark so that Excel opens Vietnamese CSV as UTF-8.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+            if n % CSV_ROWS_PER_CHUNK == 0:
+                yield flush()
+    yield flush()
 
 
-def _xlsx(title: str, sheets: list[Sheet]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+def _xlsx(title: str, sheets: list[Sheet]) -> Iterator[bytes]:
+    """openpyxl's write-only mode: each row is written to the sheet's file on disk as it comes,
+    never kept as cells in memory; the finished workbook is then read back in chunks."""
+    workbook = Workbook(write_only=True)
     for sheet in sheets:
         ws = workbook.create_sheet(cells.sheet_title(sheet.title))
-        for cell in cells.append(ws, list(sheet.columns)):
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        rows = iter(sheet.rows)
+        sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
         widths = [len(str(c)) for c in sheet.columns]
-        for row in sheet.rows:
-            for i, cell in enumerate(cells.append(ws, list(row))):
-                widths[i] = max(widths[i], min(len(str(cell.value or "")), 60))
+        for row in sample:
+            for i, value in enumerate(row):
+                widths[i] = max(widths[i], min(len(str(cells.xlsx_value(value) or "")), 60))
         for i, width in enumerate(widths):
             ws.column_dimensions[get_column_letter(i + 1)].width = width + 2
         ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        header = [cells.xlsx_cell(ws, c) for c in sheet.columns]
+        for cell in header:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.append(header)
+        for row in itertools.chain(sample, rows):
+            cells.append(ws, list(row))
+    with tempfile.TemporaryFile() as out:
+        workbook.save(out)
+        out.seek(0)
+        while chunk := out.read(CHUNK_BYTES):
+            yield chunk
+
+
+def _docx_chunks(title: str, sheets: list[Sheet]) -> Iterator[bytes]:
+    yield _docx(title, sheets)
 
 
 def _docx(title: str, sheets: list[Sheet]) -> bytes:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -40,10 +40,27 @@ from parindex.lib.numbers import format_decimal, round_half_up
 from parindex.orgs import access
 from parindex.orgs.access import AnyUser
 from parindex.orgs.models import Organisation
-from parindex.plans.models import Area, Measure, Plan, Quantity, Responsibility, Target
+from parindex.plans.models import (
+    Area,
+    Measure,
+    Plan,
+    Quantity,
+    QuantityUnit,
+    Responsibility,
+    Target,
+)
 from parindex.reporting import overview, progress, reading
 from parindex.reporting.actions import state_on
-from parindex.reporting.models import Item, PeriodKind, Report, ReportStatus, Round, Value
+from parindex.reporting.models import (
+    Item,
+    PeriodKind,
+    Report,
+    ReportStatus,
+    ReviewStatus,
+    Round,
+    TargetStatus,
+    Value,
+)
 
 # --- Vietnamese wording of the documents -------------------------------------------------------
 
@@ -283,6 +300,29 @@ def _items(reports: Sequence[Report]) -> list[Item]:
     return items
 
 
+def _value_items(round_: Round, reports: Sequence[Report]) -> Iterator[Item]:
+    """The items of the reports in plan order, each with its values as `round_values` (in the
+    order of its quantities), read in three set-wise queries without Django's per-object
+    prefetch querysets (two for each of a round's thousands of items)."""
+    by_pk = {r.pk: r for r in reports}
+    quantities = {q.pk: q for q in Quantity.objects.filter(target__plan=round_.plan)}
+    values: dict[int, list[Value]] = defaultdict(list)
+    for value in Value.objects.filter(item__report_id__in=by_pk).order_by(
+        "quantity__position", "pk"
+    ):
+        value.quantity = quantities[value.quantity_id]
+        values[value.item_id].append(value)
+    for item in (
+        Item.objects.filter(report_id__in=by_pk)
+        .select_related("target__area")
+        .order_by("target__position", "report__agency__name", "pk")
+        .iterator(chunk_size=1000)
+    ):
+        item.report = by_pk[item.report_id]
+        item.round_values = values.get(item.pk, [])  # type: ignore[attr-defined]
+        yield item
+
+
 # --- round-consolidated -------------------------------------------------------------------------
 
 
@@ -500,12 +540,25 @@ def _number(value: Decimal | None) -> Decimal | None:
 def consolidated_sheets(user: AnyUser, params: dict[str, str]) -> list[Sheet]:
     round_, reports, _complete = round_for(user, params)
     today = timezone.localdate()
-    view = overview.build(round_, today=today, reports=reports)
+    # The province's lines as the overview shows them: sums made by the database.
+    view = overview.summarise(
+        round_,
+        today=today,
+        reports=reports,
+        items=access.items_for(user),
+        values=access.values_for(user),
+    )
+    areas = {area.pk: area for area in round_.plan.areas.all()}
     states = state_labels()
     responsibility = dict(Responsibility.choices)
+    # Labels looked up once: a model's get_FOO_display rebuilds its choices on every call, and
+    # the values sheet has a line per agency and quantity.
+    progress_labels = {key: str(label) for key, label in TargetStatus.choices}
+    review_labels = {key: str(label) for key, label in ReviewStatus.choices}
+    unit_labels = {key: str(label) for key, label in QuantityUnit.choices}
 
     def value_rows() -> Iterable[list[Any]]:
-        for item in _items(reports):
+        for item in _value_items(round_, reports):
             area = item.target.area
             common = [
                 round_.title,
@@ -513,16 +566,16 @@ def consolidated_sheets(user: AnyUser, params: dict[str, str]) -> list[Sheet]:
                 item.target.text,
             ]
             tail = [
-                item.get_status_display(),
+                progress_labels.get(item.status, item.status),
                 item.description,
-                item.get_review_display(),
+                review_labels.get(item.review, item.review),
                 states.get(view.states[item.report_id], view.states[item.report_id]),
             ]
             agency = [
                 item.report.agency.name,
                 responsibility[Responsibility.LEAD if item.lead else Responsibility.COORDINATING],
             ]
-            values = list(item.values.all())
+            values = item.round_values  # type: ignore[attr-defined]
             if not values:
                 yield [*common, "", *agency, None, None, None, "", *tail]
             for value in values:
@@ -533,7 +586,7 @@ def consolidated_sheets(user: AnyUser, params: dict[str, str]) -> list[Sheet]:
                     _number(value.numerator),
                     _number(value.denominator),
                     item_value(value),
-                    value.quantity.get_unit_display(),
+                    unit_labels.get(value.quantity.unit, value.quantity.unit),
                     *tail,
                 ]
 
@@ -541,7 +594,7 @@ def consolidated_sheets(user: AnyUser, params: dict[str, str]) -> list[Sheet]:
 
     def province_rows() -> Iterable[list[Any]]:
         for row in view.targets:
-            area = row.target.area
+            area = areas.get(row.target.area_id) if row.target.area_id else None
             for q in row.quantities:
                 yield [
                     round_.title,

@@ -102,4 +102,4 @@ def test_the_reporter_downloads_their_agencys_report_from_the_screens(
     assert response["Content-Disposition"].startswith(
         f'attachment; filename="report-{filled_round.justice.pk}-'
     )
-    assert "SỞ TƯ PHÁP" in text(docx(response.content))
+    assert "SỞ TƯ PHÁP" in text(docx(response.getvalue()))

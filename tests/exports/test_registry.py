@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from django.http import StreamingHttpResponse
+from django.test import Client
 from django.utils import timezone
 
 from parindex.exports import registry
-from parindex.exports.registry import Cell, Exporter, ExportError, Sheet, render
+from parindex.exports.registry import Cell, Exporter, ExportError, Sheet, render, stream
 from parindex.orgs.access import AnyUser
 from parindex.orgs.models import User
 from tests.exports.reading import docx, sheets, text
@@ -104,3 +108,66 @@ def test_every_reporting_exporter_is_registered_with_its_parameter() -> None:
     assert set(names["round-consolidated"].params) == {"round"}
     assert names["agency-report"].formats == ("docx", "xlsx")
     assert set(names["agency-report"].params) == {"report"}
+
+
+@pytest.fixture
+def long_export(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """An exporter of 1 200 rows that notes each row as it is read; returns the notes."""
+    read: list[int] = []
+
+    def rows() -> Iterator[list[Any]]:
+        for n in range(1200):
+            read.append(n)
+            yield [f"=dòng {n}", n, Cell("xanh", "C6EFCE")]
+
+    def build(user: AnyUser, params: dict[str, str]) -> list[Sheet]:
+        if "fail" in params:
+            raise ExportError("fail: as asked")
+        return [Sheet("Dài", ["Nội dung", "Số", "Đèn"], rows())]
+
+    exporter = Exporter("long", lambda: "Dài", build, formats=("csv", "xlsx"))
+    monkeypatch.setitem(registry._registry, exporter.name, exporter)
+    return read
+
+
+def test_an_export_is_refused_before_its_first_byte_and_its_rows_are_read_as_it_is_sent(
+    long_export: list[int], reporter: User
+) -> None:
+    with pytest.raises(ExportError, match="as asked"):
+        stream("long", "csv", user=reporter, params={"fail": "1"})
+    streamed = stream("long", "csv", user=reporter)
+    assert long_export == []  # nothing read until the response sends it
+    first = next(streamed.chunks)
+    assert 0 < len(long_export) < 1200
+    rest = b"".join(streamed.chunks)
+    table = list(csv.reader(io.StringIO((first + rest).decode("utf-8-sig"))))
+    assert len(table) == 1201
+    assert table[1] == ["'=dòng 0", "0", "xanh"]  # formula-looking text still neutralised
+
+
+def test_a_workbook_is_written_row_by_row_and_sent_in_chunks_with_the_cells_contract(
+    long_export: list[int], reporter: User
+) -> None:
+    streamed = stream("long", "xlsx", user=reporter)
+    chunks = list(streamed.chunks)
+    book = sheets(b"".join(chunks))
+    sheet = book.worksheets[0]
+    assert sheet.max_row == 1201
+    cell = sheet["A2"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=dòng 0", "s", True)
+    assert sheet["B1201"].value == 1199
+    assert sheet["C2"].fill.start_color.rgb.endswith("C6EFCE")
+    assert sheet["A1"].font.b  # the header row is bold
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width >= len("=dòng 199")
+
+
+def test_the_screens_send_an_export_as_a_stream(
+    long_export: list[int], reporter: User, client_for: Callable[[User], Client]
+) -> None:
+    response = client_for(reporter).get("/exports/long.csv")
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Disposition"].startswith('attachment; filename="long-')
+    assert len(list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))) == 1201
+    refused = client_for(reporter).get("/exports/long.csv", {"fail": "1"})
+    assert (refused.status_code, refused.content) == (400, b"fail: as asked")
