@@ -26,6 +26,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.cell.cell import Cell as XlsxCell
 from openpyxl.styles import PatternFill
 
@@ -132,6 +133,25 @@ def append(ws: Any, values: Sequence[Any]) -> list[XlsxCell]:
     cells = [xlsx_cell(ws, v) for v in values]
     ws.append(cells)
     return cells
+
+
+def append_values(ws: Any, values: Sequence[Any]) -> None:
+    """Add a row to a write-only sheet, as `append` does, for sheets of tens of thousands of
+    cells: a write-only sheet takes a made cell only through a slow path (an exception per
+    cell), so a value that openpyxl cannot take for anything but itself goes as a plain value
+    — a number, a date, nothing, or text that neither looks like a formula nor reads as an
+    error code (openpyxl makes exactly those a formula or an error) — and everything else as
+    a cell made by `xlsx_cell`."""
+    row: list[Any] = []
+    for value in values:
+        held = xlsx_value(value)
+        if (isinstance(value, Cell) and value.fill) or (
+            isinstance(held, str) and (looks_like_formula(held) or held in ERROR_CODES)
+        ):
+            row.append(xlsx_cell(ws, value))
+        else:
+            row.append(held)
+    ws.append(row)
 
 
 def sheet_title(title: str) -> str:

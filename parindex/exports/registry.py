@@ -222,7 +222,7 @@ def _xlsx(title: str, sheets: list[Sheet]) -> Iterator[bytes]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.append(header)
         for row in itertools.chain(sample, rows):
-            cells.append(ws, list(row))
+            cells.append_values(ws, list(row))
     with tempfile.TemporaryFile() as out:
         workbook.save(out)
         out.seek(0)

@@ -118,12 +118,13 @@ def long_export(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     def rows() -> Iterator[list[Any]]:
         for n in range(1200):
             read.append(n)
-            yield [f"=dòng {n}", n, Cell("xanh", "C6EFCE")]
+            first = f"=dòng {n}" if n % 2 == 0 else "#N/A"
+            yield [first, n, Cell("xanh", "C6EFCE"), f"dòng {n}"]
 
     def build(user: AnyUser, params: dict[str, str]) -> list[Sheet]:
         if "fail" in params:
             raise ExportError("fail: as asked")
-        return [Sheet("Dài", ["Nội dung", "Số", "Đèn"], rows())]
+        return [Sheet("Dài", ["Nội dung", "Số", "Đèn", "Ghi chú"], rows())]
 
     exporter = Exporter("long", lambda: "Dài", build, formats=("csv", "xlsx"))
     monkeypatch.setitem(registry._registry, exporter.name, exporter)
@@ -142,7 +143,8 @@ def test_an_export_is_refused_before_its_first_byte_and_its_rows_are_read_as_it_
     rest = b"".join(streamed.chunks)
     table = list(csv.reader(io.StringIO((first + rest).decode("utf-8-sig"))))
     assert len(table) == 1201
-    assert table[1] == ["'=dòng 0", "0", "xanh"]  # formula-looking text still neutralised
+    # Formula-looking text is still neutralised.
+    assert table[1:3] == [["'=dòng 0", "0", "xanh", "dòng 0"], ["#N/A", "1", "xanh", "dòng 1"]]
 
 
 def test_a_workbook_is_written_row_by_row_and_sent_in_chunks_with_the_cells_contract(
@@ -155,7 +157,9 @@ def test_a_workbook_is_written_row_by_row_and_sent_in_chunks_with_the_cells_cont
     assert sheet.max_row == 1201
     cell = sheet["A2"]
     assert (cell.value, cell.data_type, cell.quotePrefix) == ("=dòng 0", "s", True)
-    assert sheet["B1201"].value == 1199
+    assert (sheet["A3"].value, sheet["A3"].data_type) == ("#N/A", "s")  # text, not an error
+    assert (sheet["D3"].value, sheet["D3"].data_type) == ("dòng 1", "s")
+    assert (sheet["B1201"].value, sheet["B1201"].data_type) == (1199, "n")
     assert sheet["C2"].fill.start_color.rgb.endswith("C6EFCE")
     assert sheet["A1"].font.b  # the header row is bold
     assert sheet.freeze_panes == "A2"
