@@ -541,14 +541,7 @@ def consolidated_sheets(user: AnyUser, params: dict[str, str]) -> list[Sheet]:
     round_, reports, _complete = round_for(user, params)
     today = timezone.localdate()
     # The province's lines as the overview shows them: sums made by the database.
-    view = overview.summarise(
-        round_,
-        today=today,
-        reports=reports,
-        items=access.items_for(user),
-        values=access.values_for(user),
-    )
-    areas = {area.pk: area for area in round_.plan.areas.all()}
+    view = overview.summarise(round_, today=today, reports=reports)
     states = state_labels()
     responsibility = dict(Responsibility.choices)
     # Labels looked up once: a model's get_FOO_display rebuilds its choices on every call, and
@@ -594,7 +587,7 @@ def consolidated_sheets(user: AnyUser, params: dict[str, str]) -> list[Sheet]:
 
     def province_rows() -> Iterable[list[Any]]:
         for row in view.targets:
-            area = areas.get(row.target.area_id) if row.target.area_id else None
+            area = row.target.area
             for q in row.quantities:
                 yield [
                     round_.title,

@@ -172,14 +172,13 @@ def summarise(
     *,
     today: date,
     reports: list[Report],
-    items: QuerySet[Item],
-    values: QuerySet[Value],
 ) -> Summary:
-    """One line per target, from already access-filtered `reports`, `items` and `values`
-    (querysets the function narrows to the round): six queries whatever the agencies.
+    """One line per target, from the round's `reports` the reader may see (already read
+    through `access.reports_for`): four queries whatever the agencies.
 
     Only the few columns the lines need are read (no model per item or value), and items are
-    counted per target, report status and progress in the database."""
+    counted per target, report status and progress in the database. Each target comes with
+    its content area."""
     for report in reports:
         report.round = round_  # state_on reads the deadline: no query per report
     states = {r.pk: state_on(r, today) for r in reports}
@@ -188,8 +187,13 @@ def summarise(
         counts[state] += 1
     # Only the columns a line shows (a target's `periods` JSON is not read for nothing).
     targets = list(
-        round_.plan.targets.only("plan_id", "area_id", "text", "position").order_by("position")
+        round_.plan.targets.select_related("area")
+        .only("plan_id", "area", "text", "position")
+        .order_by("position")
     )
+    report_ids = [r.pk for r in reports]
+    items = Item.objects.filter(report_id__in=report_ids)
+    values = Value.objects.filter(item__report_id__in=report_ids)
     quantities: dict[int, list[Quantity]] = defaultdict(list)
     for quantity in Quantity.objects.filter(target__plan=round_.plan).order_by("position"):
         quantities[quantity.target_id].append(quantity)
@@ -199,8 +203,7 @@ def summarise(
     by_target: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     statuses: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     grouped = (
-        items.filter(report__round=round_)
-        .values_list("target_id", "report__status", "report__late", "status")
+        items.values_list("target_id", "report__status", "report__late", "status")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -219,8 +222,7 @@ def summarise(
     pair = Q(numerator__isnull=False, denominator__isnull=False)
     sums = {
         row["quantity_id"]: row
-        for row in values.filter(item__report__round=round_)
-        .exclude(item__report__status=ReportStatus.DRAFT)
+        for row in values.exclude(item__report__status=ReportStatus.DRAFT)
         .values("quantity_id")
         .annotate(
             pairs=Count("pk", filter=pair),

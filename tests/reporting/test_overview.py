@@ -21,7 +21,7 @@ from parindex.plans.models import (
     TargetAgency,
 )
 from parindex.reporting import actions, overview, progress
-from parindex.reporting.models import Item, PeriodKind, Round, Value
+from parindex.reporting.models import PeriodKind, Round
 from tests.conftest import LaoCai
 from tests.reporting.conftest import DEADLINE, SmallPlan, at, filled, open_quarter, report_of
 
@@ -265,7 +265,8 @@ def test_the_overview_takes_the_same_number_of_queries_for_3_or_30_agencies(
     assert rate_row.aggregate.reporting == (size + 1) // 2
 
 
-# Targets, their quantities, the items counted per target and state, the sums per quantity.
+# Targets with their areas, their quantities, the items counted per target and state, the sums
+# per quantity.
 SUMMARY_QUERIES = 4
 
 
@@ -277,13 +278,7 @@ def test_the_summary_takes_the_same_number_of_queries_for_3_or_30_agencies(
     round_ = Round.objects.select_related("plan").get(pk=province_of(size, lao_cai).pk)
     reports = list(round_.reports.select_related("agency"))
     with django_assert_num_queries(SUMMARY_QUERIES):
-        summary = overview.summarise(
-            round_,
-            today=AFTER,
-            reports=reports,
-            items=Item.objects.all(),
-            values=Value.objects.all(),
-        )
+        summary = overview.summarise(round_, today=AFTER, reports=reports)
     rate_line = summary.targets[0]
     assert rate_line.states == {"submitted": (size + 1) // 2, "missing": size // 2}
     assert (rate_line.agencies, rate_line.reported) == (size, (size + 1) // 2)
@@ -301,13 +296,7 @@ def test_the_summary_gives_the_province_values_and_lights_of_the_full_reading(
     # A draft's counts are left out of both; an empty denominator leaves a pair out.
     filled(report_of(round_, lao_cai.office), status="not_started")
     full = overview.build(round_, today=AFTER)
-    summary = overview.summarise(
-        round_,
-        today=AFTER,
-        reports=list(round_.reports.all()),
-        items=Item.objects.all(),
-        values=Value.objects.all(),
-    )
+    summary = overview.summarise(round_, today=AFTER, reports=list(round_.reports.all()))
     assert [line.target.pk for line in summary.targets] == [row.target.pk for row in full.targets]
     for line, row in zip(summary.targets, full.targets, strict=True):
         assert (line.light, line.statuses) == (row.light, row.statuses)

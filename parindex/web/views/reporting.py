@@ -34,7 +34,7 @@ from parindex.lib.numbers import format_decimal
 from parindex.lib.text import nfc
 from parindex.orgs import access, inputs
 from parindex.orgs.models import AuditEntry
-from parindex.plans.models import Area, Quantity
+from parindex.plans.models import Area, Comparator, Quantity, QuantityUnit
 from parindex.reporting import actions, lights, overview, progress, reading
 from parindex.reporting.downloads import evidence_response
 from parindex.reporting.models import (
@@ -930,7 +930,7 @@ class TargetLine:
             f'<div class="small nowrap">{statuses}</div></div>{quantities}'
             f'<div class="small overview-agencies" data-agencies="{row.agencies}">'
             f'<span data-reported="{row.reported}">{e(reported)}</span>{states}</div>'
-            f'<details class="drill-down" data-detail="{url}" hx-get="{url}" '
+            f'<details class="drill-down" hx-get="{url}" '
             'hx-trigger="toggle once" hx-target="find .drill-body" hx-swap="innerHTML">'
             f'<summary class="small">{e(drill)}</summary><div class="drill-body">'
             f'<a class="small" href="{url}">{e(texts["open_detail"])}</a> '
@@ -968,11 +968,18 @@ def _agency_rows(reports: list[Report], *, can_review: bool) -> SafeString:
 TARGET_STATES = ("late", "returned", "missing")
 
 
+# Symbols and units by code: a model's get_FOO_display rebuilds its choices on every call.
+COMPARATOR_SYMBOLS = dict(Comparator.choices)
+UNIT_LABELS = dict(QuantityUnit.choices)
+
+
 def _threshold(quantity: Quantity) -> str:
-    text = f"{quantity.get_comparator_display()} {points(quantity.value)}"
+    comparator = COMPARATOR_SYMBOLS.get(quantity.comparator, quantity.comparator)
+    text = f"{comparator} {points(quantity.value)}"
     if quantity.value_high is not None:
         text += f"–{points(quantity.value_high)}"
-    return text + (" %" if quantity.unit == "percent" else f" {quantity.get_unit_display()}")
+    unit = UNIT_LABELS.get(quantity.unit, quantity.unit)
+    return text + (" %" if quantity.unit == "percent" else f" {unit}")
 
 
 def _quantity_line(q: overview.QuantitySummary) -> QuantityLine:
@@ -1018,14 +1025,8 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("pk")
     )
     reports.sort(key=lambda r: sort_key(r.agency.name))
-    view = overview.summarise(
-        round_,
-        today=today,
-        reports=reports,
-        items=access.items_for(request.user),
-        values=access.values_for(request.user),
-    )
-    areas = {a.pk: a for a in round_.plan.areas.all()}
+    view = overview.summarise(round_, today=today, reports=reports)
+    areas = {row.target.area_id: row.target.area for row in view.targets if row.target.area_id}
     progress_labels = [(status, str(label)) for status, label in TargetStatus.choices]
     light_labels = {light: str(label) for light, label in LIGHT_LABELS.items()}
     # One reverse() for the page; each target's address differs only in its id.
