@@ -6,7 +6,7 @@ Builds a province (its People's Committee, 20 departments, 9 districts, 150 comm
 plan of 60 targets (rates and counts; each led by a department, coordinated by a share of the
 other departments, of the districts and of the communes), opens a quarterly round, fills and
 submits every report through the actions, then reads the round: `overview.build`, the overview
-web page and the consolidated DOCX (the last two when those exist). Each step prints its wall
+web page and the consolidated DOCX and XLSX (when those exist). Each step prints its wall
 time and SQL queries at full scale and, as the baseline measured in the same run, at 1/10 scale
 (2 departments, 1 district, 15 communes: 18 agencies, the same 60 targets), with the ratio. Reads
 also print their peak Python memory (tracemalloc, in a separate untimed pass).
@@ -94,6 +94,7 @@ STEPS = (
     ("overview", "overview.build"),
     ("page", "overview web page"),
     ("docx", "consolidated DOCX"),
+    ("xlsx", "consolidated XLSX"),
 )
 
 
@@ -293,23 +294,37 @@ def overview_page(setup: Province, round_: Round) -> Callable[[], int] | None:
     return get
 
 
-def consolidated_docx(setup: Province, round_: Round) -> Callable[[], int] | None:
-    """The round's consolidated DOCX through the exporter registry, if it is registered."""
-    from parindex.exports import registry
+def consolidated(fmt: str) -> Callable[[Province, Round], Callable[[], int] | None]:
+    """The round's consolidated document in `fmt` through the exporter registry, if it is
+    registered, read to its last chunk as a download is."""
 
-    if "round-consolidated" not in {e.name for e in registry.exporters()}:
-        return None
+    def make(setup: Province, round_: Round) -> Callable[[], int] | None:
+        from parindex.exports import registry
 
-    def render() -> int:
-        rendered = registry.render(
-            "round-consolidated",
-            "docx",
-            user=setup.coordinator,
-            params={"round": str(round_.pk)},
-        )
-        return len(rendered.content)
+        if "round-consolidated" not in {e.name for e in registry.exporters()}:
+            return None
 
-    return render
+        params = {"round": str(round_.pk)}
+        # An earlier version (measured as a baseline) has no streaming: its whole file.
+        streaming = hasattr(registry, "stream")
+
+        def render() -> int:
+            if not streaming:
+                rendered = registry.render(
+                    "round-consolidated", fmt, user=setup.coordinator, params=params
+                )
+                return len(rendered.content)
+            streamed = registry.stream(
+                "round-consolidated", fmt, user=setup.coordinator, params=params
+            )
+            return sum(len(chunk) for chunk in streamed.chunks)
+
+        return render
+
+    return make
+
+
+consolidated_docx = consolidated("docx")
 
 
 def run(scale: Scale, code: str, *, repeat: int = 3) -> Run:
@@ -368,7 +383,11 @@ def run(scale: Scale, code: str, *, repeat: int = 3) -> Run:
         return len(view.targets)
 
     result.figures["overview"] = measure(build_overview, repeat=repeat, memory=True)
-    for key, make in (("page", overview_page), ("docx", consolidated_docx)):
+    for key, make in (
+        ("page", overview_page),
+        ("docx", consolidated_docx),
+        ("xlsx", consolidated("xlsx")),
+    ):
         action = make(setup, round_)
         result.figures[key] = (
             None if action is None else measure(action, repeat=repeat, memory=True)

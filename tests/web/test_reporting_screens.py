@@ -15,7 +15,7 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from parindex.orgs.models import AuditEntry, Organisation, OrgKind, User
-from parindex.plans.models import Plan, Responsibility, Target, TargetAgency
+from parindex.plans.models import Plan, Quantity, Responsibility, Target, TargetAgency
 from parindex.reporting import actions
 from parindex.reporting.models import (
     Evidence,
@@ -830,6 +830,25 @@ def test_the_overview_is_a_line_per_target_and_its_agencies_come_when_it_is_open
     full = page(client.get(url))
     assert heading(full) == round_.title
     assert len(full.select("tr", data_report=True)) == 32
+
+
+def test_the_overview_shows_what_people_typed_as_text_never_as_markup(
+    coordinator: User,
+    client_for: ClientFor,
+    justice_report: Report,
+    small_plan: SmallPlan,
+    lao_cai: LaoCai,
+) -> None:
+    typed = '<script>alert("x")</script> & <b>'
+    Target.objects.filter(pk=small_plan.on_time.pk).update(text=f"Nhiệm vụ {typed}")
+    Quantity.objects.filter(pk=small_plan.on_time_rate.pk).update(subject=f"tỷ lệ {typed}")
+    Organisation.objects.filter(pk=lao_cai.justice.pk).update(name=f"Sở {typed}")
+    response = client_for(coordinator).get(f"/reports/rounds/{justice_report.round_id}/")
+    assert b"<script>alert" not in response.content and b"& <b>" not in response.content
+    doc = page(response)
+    assert typed in doc.one("article", data_target=str(small_plan.on_time.pk)).text
+    assert typed in doc.one("tr", data_quantity=str(small_plan.on_time_rate.pk)).text
+    assert typed in doc.one("tr", data_report=str(justice_report.pk)).text
 
 
 def test_a_target_outside_the_rounds_plan_is_not_found(

@@ -922,6 +922,7 @@ class TargetLine:
             row.agencies,
         ) % {"n": row.agencies}
         light, label, url = e(row.light), e(self.light_label), e(self.detail_url)
+        # Safe: every text in it went through `e` above.
         return mark_safe(
             f'<article class="overview-target" data-target="{row.target.pk}" '
             f'data-light="{light}"><div class="row row-between row-top"><div>'
@@ -961,7 +962,7 @@ def _agency_rows(reports: list[Report], *, can_review: bool) -> SafeString:
             f'<td class="actions"><a class="btn btn-sm" href="{report_url}{r.pk}/">{action}</a>'
             "</td></tr>"
         )
-    return mark_safe("\n".join(rows))
+    return mark_safe("\n".join(rows))  # every text in the rows went through `e`
 
 
 # Report states a target's line names beside how many agencies reported on it.
