@@ -62,7 +62,12 @@ POST_ONLY = {
     "assessments/units/<int:pk>/appraiser/",
     "assessments/units/<int:pk>/appraise/<str:code>/",
     "assessments/units/<int:pk>/finish/",
+    "forecast/<int:province>/<int:year>/what-if/run/",
+    "forecast/<int:province>/<int:year>/scenarios/",
+    "forecast/scenarios/<int:pk>/delete/",
 }
+# Routes that send the coordinator on to another page (measured, answering 302).
+REDIRECTS = {"start/", "forecast/"}
 # Pages for someone not signed in (the coordinator is sent on), and an administrator's page.
 NOT_THE_COORDINATORS = {"login/", "orgs/load/"}
 
@@ -97,7 +102,10 @@ def _largest(query: Any, count: str) -> Any:
 def world_of(name: str, province: Organisation, coordinator: User) -> World:
     """Pick, in `province`, what each route's parameters name."""
     from parindex.assessment.models import AssessedUnit, Assessment, Document
+    from parindex.forecasting import gather
+    from parindex.forecasting import reading as forecast_reading
     from parindex.methodology.models import Framework, Node
+    from parindex.orgs.models import Organisation
     from parindex.plans.models import Plan, PlanImport, Target
     from parindex.reporting.models import Evidence, Report, Round
 
@@ -133,6 +141,19 @@ def world_of(name: str, province: Organisation, coordinator: User) -> World:
         ids["code"] = leaf.code if leaf else None
     document = Document.objects.filter(unit__assessment__province=province).first()
     ids["document"] = document.pk if document else None
+    # The year the forecast page opens on, as its start page chooses it.
+    forecasts = forecast_reading.choices(Organisation.objects.filter(pk=province.pk))
+    if forecasts:
+        ids["forecast_province"], ids["forecast_year"] = (
+            forecasts[0].province.pk,
+            forecasts[0].year,
+        )
+        try:
+            gather.build(forecasts[0].province, forecasts[0].year)
+        except gather.NoForecast:
+            ids["forecast_ready"] = False  # the page says why; its export has nothing to give
+        else:
+            ids["forecast_ready"] = True
     return World(name, coordinator, province, ids)
 
 
@@ -185,6 +206,9 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "assessments/units/<int:pk>/points/<str:code>/": ("unit", "code"),
     "assessments/units/<int:pk>/appraisal/": ("unit",),
     "assessments/documents/<int:pk>/": ("document",),
+    "forecast/<int:province>/<int:year>/": ("forecast_province", "forecast_year"),
+    "forecast/<int:province>/<int:year>/stakes/": ("forecast_province", "forecast_year"),
+    "forecast/<int:province>/<int:year>/what-if/": ("forecast_province", "forecast_year"),
 }
 
 
@@ -216,6 +240,13 @@ def _exports(world: World) -> list[str]:
         "assessment-unit": ("unit", world.ids.get("unit")),
         "assessment-ranking": ("assessment", world.ids.get("assessment")),
     }
+    if world.ids.get("forecast_ready"):
+        params["forecast"] = (
+            "part=scores&province",
+            f"{world.ids['forecast_province']}&year={world.ids['forecast_year']}",
+        )
+    else:
+        params["forecast"] = ("province", None)
     urls: list[str] = []
     for exporter in exporters():
         key, value = params.get(exporter.name, ("", ""))
@@ -375,7 +406,9 @@ def is_download(page: Page) -> bool:
 def summary(name: str, pages: list[Page]) -> str:
     trivial = next(p for p in pages if p.route == TRIVIAL)
     measured = [p for p in pages if p.status == 200]
-    failed = [f"{p.url} ({p.status})" for p in pages if p.status != 200]
+    failed = [
+        f"{p.url} ({p.status})" for p in pages if p.status != (302 if p.route in REDIRECTS else 200)
+    ]
     parts = [
         f"{name}: {len(measured)} pages and downloads answered 200; trivial page /{TRIVIAL} "
         f"{_ms(trivial.seconds)} ms wall / {_ms(trivial.cpu)} ms cpu"

@@ -27,7 +27,11 @@ def test_the_page_benchmark_measures_every_route_of_a_small_province(db: None) -
     }
     overview = next(p for p in found["tiny"] if p.route == "reports/rounds/<int:pk>/")
     assert (overview.status, overview.queries > 0) == (200, True)
-    assert all(page.status == 200 for page in found["tiny"])
+    assert [
+        (p.url, p.status)
+        for p in found["tiny"]
+        if p.status != (302 if p.route in pages.REDIRECTS else 200)
+    ] == []
     assert "slowest" in pages.summary("tiny", found["tiny"])
     assert pages.table(found["tiny"], 3).count("\n") == 4  # header, rule, three pages
 
