@@ -65,6 +65,8 @@ POST_ONLY = {
     "forecast/<int:province>/<int:year>/what-if/run/",
     "forecast/<int:province>/<int:year>/scenarios/",
     "forecast/scenarios/<int:pk>/delete/",
+    "forecast/actions/<int:pk>/status/",
+    "reports/<int:pk>/actions/<int:line_id>/",
 }
 # Routes that send the coordinator on to another page (measured, answering 302).
 REDIRECTS = {"start/", "forecast/"}
@@ -104,6 +106,7 @@ def world_of(name: str, province: Organisation, coordinator: User) -> World:
     from parindex.assessment.models import AssessedUnit, Assessment, Document
     from parindex.forecasting import gather
     from parindex.forecasting import reading as forecast_reading
+    from parindex.forecasting.models import GapAction
     from parindex.methodology.models import Framework, Node
     from parindex.orgs.models import Organisation
     from parindex.plans.models import Plan, PlanImport, Target
@@ -141,6 +144,8 @@ def world_of(name: str, province: Organisation, coordinator: User) -> World:
         ids["code"] = leaf.code if leaf else None
     document = Document.objects.filter(unit__assessment__province=province).first()
     ids["document"] = document.pk if document else None
+    action = _largest(GapAction.objects.filter(province=province), "lines")
+    ids["gap_action"] = action.pk if action else None
     # The year the forecast page opens on, as its start page chooses it.
     forecasts = forecast_reading.choices(Organisation.objects.filter(pk=province.pk))
     if forecasts:
@@ -151,9 +156,9 @@ def world_of(name: str, province: Organisation, coordinator: User) -> World:
         try:
             gather.build(forecasts[0].province, forecasts[0].year)
         except gather.NoForecast:
-            ids["forecast_ready"] = False  # the page says why; its export has nothing to give
+            ids["forecast_ready"] = None  # the page says why; its export has nothing to give
         else:
-            ids["forecast_ready"] = True
+            ids["forecast_ready"] = forecasts[0].province.pk
     return World(name, coordinator, province, ids)
 
 
@@ -209,6 +214,11 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "forecast/<int:province>/<int:year>/": ("forecast_province", "forecast_year"),
     "forecast/<int:province>/<int:year>/stakes/": ("forecast_province", "forecast_year"),
     "forecast/<int:province>/<int:year>/what-if/": ("forecast_province", "forecast_year"),
+    "forecast/<int:province_id>/<int:year>/actions/": ("forecast_province", "forecast_year"),
+    # A new action needs a forecast to aim at (without one, the page sends the person back).
+    "forecast/<int:province_id>/<int:year>/actions/new/": ("forecast_ready", "forecast_year"),
+    "forecast/actions/<int:pk>/": ("gap_action",),
+    "forecast/actions/<int:pk>/edit/": ("gap_action",),
 }
 
 
