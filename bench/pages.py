@@ -71,7 +71,13 @@ POST_ONLY = {
 # Routes that send the coordinator on to another page (measured, answering 302).
 REDIRECTS = {"start/", "forecast/"}
 # Pages for someone not signed in (the coordinator is sent on), and an administrator's page.
-NOT_THE_COORDINATORS = {"login/", "orgs/load/"}
+NOT_THE_COORDINATORS = {
+    "login/",
+    "orgs/load/",
+    # The public survey form, for the citizens an agency served.
+    "s/<slug:survey_code>/<slug:agency_code>/",
+    "s/<slug:survey_code>/<slug:agency_code>/cam-on/",
+}
 
 
 @dataclass
@@ -111,6 +117,7 @@ def world_of(name: str, province: Organisation, coordinator: User) -> World:
     from parindex.orgs.models import Organisation
     from parindex.plans.models import Plan, PlanImport, Target
     from parindex.reporting.models import Evidence, Report, Round
+    from parindex.surveys.models import Survey
 
     ids: dict[str, Any] = {"org": province.pk, "person": coordinator.pk}
     framework = _largest(Framework.objects.filter(province=province), "nodes")
@@ -144,6 +151,8 @@ def world_of(name: str, province: Organisation, coordinator: User) -> World:
         ids["code"] = leaf.code if leaf else None
     document = Document.objects.filter(unit__assessment__province=province).first()
     ids["document"] = document.pk if document else None
+    survey = Survey.objects.filter(province=province).order_by("-pk").first()
+    ids["survey"] = survey.pk if survey else None
     action = _largest(GapAction.objects.filter(province=province), "lines")
     ids["gap_action"] = action.pk if action else None
     # The year the forecast page opens on, as its start page chooses it.
@@ -218,6 +227,7 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     # A new action needs a forecast to aim at (without one, the page sends the person back).
     "forecast/<int:province_id>/<int:year>/actions/new/": ("forecast_ready", "forecast_year"),
     "forecast/actions/<int:pk>/": ("gap_action",),
+    "surveys/<int:pk>/links/": ("survey",),
     "forecast/actions/<int:pk>/edit/": ("gap_action",),
 }
 

@@ -34,7 +34,7 @@ from parindex.lib.numbers import format_decimal
 from parindex.lib.text import nfc
 from parindex.orgs import access, inputs
 from parindex.orgs.models import AuditEntry
-from parindex.plans.models import Area, Comparator, Quantity, QuantityUnit
+from parindex.plans.models import Area, Quantity
 from parindex.reporting import actions, lights, overview, progress, reading
 from parindex.reporting.downloads import evidence_response
 from parindex.reporting.models import (
@@ -52,7 +52,7 @@ from parindex.reporting.models import (
 )
 from parindex.web import audit_words
 from parindex.web.reporting_forms import RoundForm, number_input, read_number, read_report
-from parindex.web.templatetags.parindex_tags import points, score
+from parindex.web.templatetags.parindex_tags import aim, points, score
 from parindex.web.views import gap_actions
 from parindex.web.views.common import add_action_errors, require_province
 
@@ -969,18 +969,9 @@ def _agency_rows(reports: list[Report], *, can_review: bool) -> SafeString:
 TARGET_STATES = ("late", "returned", "missing")
 
 
-# Symbols and units by code: a model's get_FOO_display rebuilds its choices on every call.
-COMPARATOR_SYMBOLS = dict(Comparator.choices)
-UNIT_LABELS = dict(QuantityUnit.choices)
-
-
 def _threshold(quantity: Quantity) -> str:
-    comparator = COMPARATOR_SYMBOLS.get(quantity.comparator, quantity.comparator)
-    text = f"{comparator} {points(quantity.value)}"
-    if quantity.value_high is not None:
-        text += f"–{points(quantity.value_high)}"
-    unit = UNIT_LABELS.get(quantity.unit, quantity.unit)
-    return text + (" %" if quantity.unit == "percent" else f" {unit}")
+    """The quantity's aim as the rest of the product words it ("≥ 90 %", "in the top 10")."""
+    return aim(quantity)
 
 
 def _quantity_line(q: overview.QuantitySummary) -> QuantityLine:
