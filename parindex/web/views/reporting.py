@@ -1103,6 +1103,7 @@ def round_target(request: HttpRequest, pk: int, target_id: int) -> HttpResponse:
         values=access.values_for(request.user),
         evidence=access.evidence_set_for(request.user),
     )
+    detail.lines.sort(key=lambda line: sort_key(line.report.agency.name))  # as the overview
     context = {
         "round": round_,
         "plan": round_.plan,
