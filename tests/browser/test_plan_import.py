@@ -51,6 +51,10 @@ def test_coordinator_uploads_corrects_and_approves_the_seed_plan(
     assert (stored.revision, stored.status) == (2, ImportStatus.PENDING)
     assert stored.proposal["areas"][2]["targets"][3]["quantities"][0]["value"] == 95.5
 
+    # The one figure whose wording does not say what will be reported is asked; answered.
+    asked = page.locator("select[data-asks-measure]")
+    expect(asked).to_have_count(1)
+    asked.select_option("above_reference")
     with page.expect_navigation():
         page.locator("button[name=approve]").click()
     plan = Plan.objects.get()
