@@ -68,6 +68,22 @@ def _load(
         return org, None, none.reason
 
 
+def _no_forecast(request: HttpRequest, org: Organisation, year: int, reason: str) -> HttpResponse:
+    """The year cannot be forecast: say why, and offer the years that can."""
+    return render(
+        request,
+        "web/forecast/none.html",
+        {
+            "nav_active": "forecast",
+            "province": org,
+            "year": year,
+            "reason": reason,
+            "reads": True,
+            "choices": reading.choices(access.forecast_provinces_for(request.user)),
+        },
+    )
+
+
 def _stake_rows(data: gather.ForecastData, stakes: list[core.Stake]) -> list[dict[str, Any]]:
     rows = []
     for stake in stakes:
@@ -120,18 +136,7 @@ def _basis_counts(data: gather.ForecastData) -> list[tuple[str, int]]:
 def forecast_dashboard(request: HttpRequest, province: int, year: int) -> HttpResponse:
     org, data, reason = _load(request, province, year)
     if data is None:
-        return render(
-            request,
-            "web/forecast/none.html",
-            {
-                "nav_active": "forecast",
-                "province": org,
-                "year": year,
-                "reason": reason,
-                "reads": True,
-                "choices": reading.choices(access.forecast_provinces_for(request.user)),
-            },
-        )
+        return _no_forecast(request, org, year, reason)
     figures = dashboard.figures(data)
     context = _common(request, org, year, data)
     expected = data.result.scenario("expected")
@@ -161,17 +166,7 @@ def forecast_stakes(request: HttpRequest, province: int, year: int) -> HttpRespo
     """Every point at stake, grouped by the responsible agency for the leaders' meeting."""
     org, data, reason = _load(request, province, year)
     if data is None:
-        return render(
-            request,
-            "web/forecast/none.html",
-            {
-                "nav_active": "forecast",
-                "province": org,
-                "year": year,
-                "reason": reason,
-                "reads": True,
-            },
-        )
+        return _no_forecast(request, org, year, reason)
     groups = [(group, _stake_rows(data, group.stakes)) for group in dashboard.by_agency(data)]
     context = _common(request, org, year, data)
     context.update(
@@ -353,17 +348,7 @@ def forecast_what_if_page(request: HttpRequest, province: int, year: int) -> Htt
     """Every sub-criterion in one what-if form."""
     org, data, reason = _load(request, province, year)
     if data is None:
-        return render(
-            request,
-            "web/forecast/none.html",
-            {
-                "nav_active": "forecast",
-                "province": org,
-                "year": year,
-                "reason": reason,
-                "reads": True,
-            },
-        )
+        return _no_forecast(request, org, year, reason)
     context = _common(request, org, year, data)
     context.update(
         {
