@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from parindex.forecasting.gather import ForecastData
 from parindex.lib.collation import sort_key
-from parindex.lib.numbers import format_decimal, round_half_up
+from parindex.lib.numbers import round_half_up
 from parindex.reporting.actions import state_on
 from parindex.reporting.models import STATE_LABELS, Report, Round
 from parindex.scoring import forecast as core
@@ -43,10 +43,6 @@ def _f(value: object) -> float | None:
     if isinstance(value, Decimal):
         return float(round_half_up(value))
     return float(value) if isinstance(value, int) else None
-
-
-def _shown(value: Decimal | None, lang: str) -> str:
-    return format_decimal(value, places=2, lang=lang) if value is not None else "—"
 
 
 def _rank_text(placing: Any) -> str:
@@ -386,7 +382,3 @@ def figures(data: ForecastData) -> dict[str, Figure]:
     return {
         f.key: f for f in (scores(data), domains(data), ranking(data), history(data), stakes(data))
     }
-
-
-def shown(value: Decimal | None, lang: str = "vi") -> str:
-    return _shown(value, lang)

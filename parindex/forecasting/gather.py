@@ -180,10 +180,7 @@ def build(province: Organisation, year: int, *, today: date | None = None) -> Fo
     goal = _goal(plan)
     fallback = published.last.score if published.last is not None and published.last.score else None
     others = _others(published, province, year)
-    notes: list[str] = []
-    result = core.forecast(
-        tree, facts, goal=goal, fallback_rate=fallback, others=others, notes=notes
-    )
+    result = core.forecast(tree, facts, goal=goal, fallback_rate=fallback, others=others)
     return ForecastData(
         province=province,
         year=year,

@@ -19,7 +19,7 @@ twice: if the other provinces repeat their last score, and if they follow their 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
@@ -215,7 +215,6 @@ class Forecast:
     goal: Goal
     fallback_rate: Decimal | None  # percent: the last published overall rate
     others: Others | None = None
-    notes: tuple[str, ...] = field(default=())
 
     def scenario(self, name: str) -> ScenarioResult:
         return self.scenarios[name]
@@ -366,7 +365,6 @@ def forecast(
     goal: Goal = Goal(),
     fallback_rate: Decimal | None = None,
     others: Others | None = None,
-    notes: Sequence[str] = (),
 ) -> Forecast:
     inputs = scenario_inputs(tree, facts, fallback_rate)
     scenarios = {name: _scored(name, tree, inputs[name], others) for name in SCENARIOS}
@@ -380,7 +378,6 @@ def forecast(
         goal=goal,
         fallback_rate=fallback_rate,
         others=others,
-        notes=tuple(notes),
     )
 
 
