@@ -132,6 +132,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": int(os.environ.get("PARINDEX_SQLITE_TIMEOUT", "20")),
         }
     )
+# "pages": costly parts of busy pages, keyed on the data under them (parindex/web/page_cache.py),
+# in each process's memory; at most a few hundred parts of about 200 KB.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"

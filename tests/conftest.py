@@ -94,6 +94,16 @@ def _media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_page_cache() -> Iterator[None]:
+    """Each test starts with no kept page parts: a rolled-back test's ids are reused by the next
+    one's, so a part kept from it could match."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(request: pytest.FixtureRequest) -> Iterator[None]:
     """Argon2 is slow on purpose; tests hash with MD5 unless marked real_password_hashing."""
     if request.node.get_closest_marker("real_password_hashing"):

@@ -40,9 +40,10 @@ from tests.web.reporting_data import (
 ClientFor = Callable[[User], Client]
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 HX = {"HX-Request": "true"}
-# Session, person, roles, province; the round; reports, targets, quantities, items, values,
+# Session, person, roles, province; the round; the newest audit entry and the reports' last
+# changes (the kept summary's key); reports, targets, quantities, items, values,
 # evidence, areas: whatever the number of agencies.
-OVERVIEW_QUERIES = 13
+OVERVIEW_QUERIES = 15
 # Session, person, roles and their agencies, province; the round; the target; its quantities,
 # items, values and evidence: whatever the number of agencies.
 TARGET_QUERIES = 11

@@ -50,7 +50,7 @@ from parindex.reporting.models import (
     TargetStatus,
     Value,
 )
-from parindex.web import audit_words
+from parindex.web import audit_words, page_cache
 from parindex.web.reporting_forms import RoundForm, number_input, read_number, read_report
 from parindex.web.templatetags.parindex_tags import aim, points, score
 from parindex.web.views import gap_actions
@@ -1009,10 +1009,48 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
     agencies are read on demand (`round_target`), so the page stays small at 179 agencies."""
     round_ = _round_followed(request, pk)
     today = timezone.localdate()
+    visible = access.reports_for(request.user).filter(round=round_)
+    can_review = access.can_manage_organisations(request.user, round_.plan.province_id)
+    # The summary reads every value of the round; it is kept while nothing under it changes.
+    seen = page_cache.signature(visible.order_by("pk").values_list("pk", "updated_at"))
+    summary = page_cache.cached(
+        "round-overview",
+        (round_.pk, seen, can_review),
+        today=today,
+        build=lambda: _overview_summary(round_, visible, today=today, can_review=can_review),
+    )
+    return render(
+        request,
+        "web/reporting/overview.html",
+        {
+            "round": round_,
+            "plan": round_.plan,
+            "report_count": summary.report_count,
+            "counts": summary.counts,
+            "area_groups": summary.area_groups,
+            "export_formats": EXPORT_FORMATS,
+            "overdue": today > round_.deadline,
+            "agency_rows": summary.agency_rows,
+            "nav_active": "reports",
+        },
+    )
+
+
+@dataclass(frozen=True)
+class OverviewSummary:
+    """What the overview shows of a round's targets and reports, ready to render."""
+
+    report_count: int
+    counts: list[tuple[str, str, int]]
+    area_groups: list[tuple[Area | None, list[SafeString]]]
+    agency_rows: SafeString
+
+
+def _overview_summary(
+    round_: Round, visible: QuerySet[Report], *, today: date, can_review: bool
+) -> OverviewSummary:
     reports: list[Report] = list(
-        access.reports_for(request.user)
-        .filter(round=round_)
-        .select_related("agency")
+        visible.select_related("agency")
         .annotate(evidence_count=Count("items__evidence"))
         .order_by("pk")
     )
@@ -1052,7 +1090,7 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
     for report in reports:
         report.state = view.states[report.pk]  # type: ignore[attr-defined]
         report.state_label = STATE_LABELS.get(report.state, report.state)  # type: ignore[attr-defined]
-    counts = [(state, STATE_LABELS[state], view.counts.get(state, 0)) for state in STATE_ORDER]
+    counts = [(state, str(STATE_LABELS[state]), view.counts.get(state, 0)) for state in STATE_ORDER]
     # Texts every target's line repeats, translated once for the page.
     texts = {
         "quantity_head": format_html(
@@ -1068,22 +1106,11 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "open_detail": _("Open each agency's values and evidence"),
         "loading": _("Loading…"),
     }
-    area_lines = [(area, [line.html(texts) for line in lines]) for area, lines in area_groups]
-    can_review = access.can_manage_organisations(request.user, round_.plan.province_id)
-    return render(
-        request,
-        "web/reporting/overview.html",
-        {
-            "round": round_,
-            "plan": round_.plan,
-            "reports": reports,
-            "counts": counts,
-            "area_groups": area_lines,
-            "export_formats": EXPORT_FORMATS,
-            "overdue": today > round_.deadline,
-            "agency_rows": _agency_rows(reports, can_review=can_review),
-            "nav_active": "reports",
-        },
+    return OverviewSummary(
+        report_count=len(reports),
+        counts=counts,
+        area_groups=[(area, [line.html(texts) for line in lines]) for area, lines in area_groups],
+        agency_rows=_agency_rows(reports, can_review=can_review),
     )
 
 
