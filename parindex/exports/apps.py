@@ -7,4 +7,4 @@ class ExportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing the modules registers their exporters.
-        from parindex.exports import assessment, forecast, people, reporting  # noqa: F401
+        from parindex.exports import assessment, forecast, people, reporting, surveys  # noqa: F401

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from parindex.methodology.models import Framework, Node
     from parindex.plans.models import Plan, PlanImport
     from parindex.reporting.models import Evidence, Item, Report, Round, Value
-    from parindex.surveys.models import Questionnaire, Response, Survey
+    from parindex.surveys.models import ColumnMapping, Questionnaire, Response, Survey, Volume
 
 AnyUser = User | AnonymousUser
 
@@ -785,6 +785,10 @@ def questionnaires_for(user: AnyUser) -> QuerySet[Questionnaire]:
     return Questionnaire.objects.all()
 
 
+def questionnaire_for(user: AnyUser, pk: int | str) -> Questionnaire:
+    return _one(questionnaires_for(user), pk, "questionnaire")
+
+
 def can_manage_questionnaires(user: AnyUser) -> bool:
     """A questionnaire is national: any province's Home Affairs (or an administrator) adds one."""
     access = access_for(user)
@@ -832,6 +836,26 @@ def can_read_survey_province(user: AnyUser, survey: Survey) -> bool:
 def can_manage_surveys(user: AnyUser, province_id: int | None) -> bool:
     """The province's coordinators create its surveys and import their responses."""
     return can_manage_organisations(user, province_id)
+
+
+def mappings_for(user: AnyUser) -> QuerySet[ColumnMapping]:
+    """A survey's saved column mappings are its imports' tool: the province's coordinators'."""
+    from parindex.surveys.models import ColumnMapping
+
+    who = access_for(user)
+    if who.superuser:
+        return ColumnMapping.objects.all()
+    return ColumnMapping.objects.filter(survey__province_id__in=who.coordinator_of)
+
+
+def volumes_for(user: AnyUser) -> QuerySet[Volume]:
+    """Agencies' dossier volumes weigh the province's figure: read by those who read it."""
+    from parindex.surveys.models import Volume
+
+    who = access_for(user)
+    if who.superuser:
+        return Volume.objects.all()
+    return Volume.objects.filter(survey__province_id__in=who.province_wide)
 
 
 def public_survey_form(survey_code: str, agency_code: str) -> tuple[Survey, Organisation]:

@@ -372,6 +372,59 @@ def import_volumes(data: bytes, filename: str, *, survey: Survey, by: User | Non
     return len(rows)
 
 
+def set_volumes(survey: Survey, *, by: User | None, entries: Mapping[tuple[str, str], str]) -> int:
+    """Set agencies' dossier volumes as entered on screen, one per (agency code, period): a
+    whole number sets it, a blank removes it. The same checks as a volumes table, refused as a
+    ValidationError keyed `agency:period`; nothing is saved when one entry is bad."""
+    if by is not None and not access.can_manage_surveys(by, survey.province_id):
+        raise PermissionDenied(_("You may not change this survey."))
+    given = [(key, clean(text)) for key, text in entries.items()]
+    keyed: dict[int, str] = {}
+    cells: list[tuple[int, tuple[str, ...]]] = [(1, ("agency", "period", "dossiers"))]
+    for number, ((agency, period), text) in enumerate(((k, t) for k, t in given if t), start=2):
+        keyed[number] = f"{agency}:{period}"
+        cells.append((number, (agency, period, text)))
+    agencies = survey_agencies(survey)
+    rows, problems = (
+        flat.check_volumes(cells, agencies=agencies, quarters=survey_quarters(survey))
+        if len(cells) > 1
+        else ([], [])
+    )
+    if problems:
+        refused: dict[str, list[str]] = {}
+        for problem in problems:
+            text = describe_problem(flat.Problem(0, problem.code, problem.params))
+            refused.setdefault(keyed.get(problem.row, "__all__"), []).append(text)
+        raise ValidationError(refused)
+    cleared = [
+        (agency, period) for (agency, period), text in given if not text and agency in agencies
+    ]
+    with transaction.atomic():
+        for row in rows:
+            Volume.objects.update_or_create(
+                survey=survey,
+                agency=agencies[row.agency],
+                period=row.period,
+                defaults={"dossiers": row.dossiers},
+            )
+        removed = 0
+        for agency, period in cleared:
+            removed += Volume.objects.filter(
+                survey=survey, agency=agencies[agency], period=period
+            ).delete()[0]
+        record(
+            by,
+            "surveys.volumes.set",
+            survey,
+            province=survey.province_id,
+            changes={
+                "volumes": {f"{r.agency}:{r.period}": r.dossiers for r in rows},
+                "removed": removed,
+            },
+        )
+    return len(rows)
+
+
 def survey_agencies(survey: Survey) -> dict[str, Organisation]:
     """The agencies a response may name: the survey province's, by code."""
     return {

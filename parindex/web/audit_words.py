@@ -88,6 +88,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "surveys.response.add": gettext_lazy("Survey response entered"),
     "surveys.responses.import": gettext_lazy("Survey responses imported"),
     "surveys.volumes.import": gettext_lazy("Dossier volumes imported"),
+    "surveys.volumes.set": gettext_lazy("Dossier volumes entered"),
     "surveys.mapping.save": gettext_lazy("Column mapping of a survey export saved"),
 }
 

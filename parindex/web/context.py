@@ -25,5 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "role_labels": [labels[r] for r in who.roles],
         # Everyone working in a province reads its published results; outsiders have no entry.
         "sees_assessments": who.superuser or bool(who.provinces),
+        # Surveys: the province-wide roles read every agency's results, an agency its own.
+        "sees_surveys": who.superuser or bool(who.province_wide or who.own_agencies),
         "current_province": SimpleLazyObject(lambda: current_province(request)),
     }

@@ -19,6 +19,7 @@ from parindex.web.views import (
     reporting,
     results,
     survey_collection,
+    surveys,
 )
 
 urlpatterns = [
@@ -215,4 +216,29 @@ urlpatterns = [
         name="survey_public_thanks",
     ),
     path("surveys/<int:pk>/links/", survey_collection.survey_links, name="survey_links"),
+    path("surveys/", surveys.survey_list, name="survey_list"),
+    path("surveys/new/", surveys.survey_create, name="survey_create"),
+    path("surveys/<int:pk>/", surveys.survey_detail, name="survey_detail"),
+    path("surveys/<int:pk>/indices/", surveys.survey_indices, name="survey_indices"),
+    path("surveys/<int:pk>/comments/", surveys.survey_comments, name="survey_comments"),
+    path("surveys/<int:pk>/responses/new/", surveys.survey_paper, name="survey_paper"),
+    path("surveys/<int:pk>/import/", surveys.survey_import, name="survey_import"),
+    path("surveys/<int:pk>/mappings/", surveys.survey_mappings, name="survey_mappings"),
+    path("surveys/<int:pk>/volumes/", surveys.survey_volumes, name="survey_volumes"),
+    path("surveys/questionnaires/", surveys.questionnaire_list, name="questionnaire_list"),
+    path(
+        "surveys/questionnaires/import/",
+        surveys.questionnaire_import,
+        name="questionnaire_import",
+    ),
+    path(
+        "surveys/questionnaires/<int:pk>/",
+        surveys.questionnaire_detail,
+        name="questionnaire_detail",
+    ),
+    path(
+        "surveys/questionnaires/<int:pk>/xlsform.xlsx",
+        surveys.questionnaire_export,
+        name="questionnaire_export",
+    ),
 ]

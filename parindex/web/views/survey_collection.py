@@ -71,7 +71,7 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _blocks(
+def question_blocks(
     spec: QuestionnaireSpec, given: dict[str, list[str]], errors: dict[str, list[str]]
 ) -> list[dict[str, Any]]:
     """The questionnaire as sections of question blocks, with what was given back in them."""
@@ -157,7 +157,7 @@ def public_form(request: HttpRequest, survey_code: str, agency_code: str) -> Htt
             "agency": agency,
             "dossier": dossier,
             "title_vi": spec.title_vi,
-            "sections": _blocks(spec, given, errors),
+            "sections": question_blocks(spec, given, errors),
             "errors": errors,
             "general_errors": errors.get("__all__", []),
             "token": collection.issue_token(survey, agency, dossier),
