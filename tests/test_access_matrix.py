@@ -16,7 +16,7 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -190,6 +190,14 @@ def world(
         starts_on=date(2020, 1, 1),
         ends_on=date(2020, 12, 31),
     )
+    # One answer for Sở Tư pháp: its people, Home Affairs and the leaders read it.
+    survey_actions.add_response(
+        survey,
+        by=None,
+        agency=lao_cai.justice,
+        submitted_at=datetime(2020, 4, 15, 10),
+        answers={"sat_staff": "5", "suggestion": "Cán bộ tận tình"},
+    )
     today = timezone.localdate()
     open_survey = survey_actions.create_survey(
         by=None,
@@ -352,6 +360,10 @@ OWN_UNIT = ("reporter", "head")
 # The province's forecast and what-if scenarios: Home Affairs and the leaders.
 FORECAST = answers(404, coordinator=200, leader=200)
 FORECAST_READERS = ("coordinator", "leader")
+# A survey: the province's coordinators and leaders, and the people of its agencies; what
+# changes it, its coordinators (the others who read it are refused, the rest find nothing).
+SURVEY = answers(404, coordinator=200, leader=200, reporter=200, head=200, district_head=200)
+SURVEY_MANAGE = answers(404, coordinator=200, leader=403, reporter=403, head=403, district_head=403)
 
 
 def w(*parts: str) -> Callable[[World], str]:
@@ -646,6 +658,54 @@ WEB: dict[str, Route] = {
     "surveys/<int:pk>/links/": R(
         lambda x: f"/surveys/{x.extra['survey'].pk}/links/",
         answers(404, coordinator=200, leader=403, reporter=403, head=403, district_head=403),
+    ),
+    # Surveys: listed to whoever follows one; a survey and its results to the province's
+    # coordinators and leaders and the people of its agencies (their own agency's rows); the
+    # coordinators create surveys and enter, import and weigh responses.
+    "surveys/": R(w("surveys/"), answers(200)),
+    "surveys/new/": W(w("surveys/new/"), answers(403, coordinator=200, outsider=200), CREATORS),
+    "surveys/<int:pk>/": R(lambda x: f"/surveys/{x.extra['survey'].pk}/", SURVEY),
+    "surveys/<int:pk>/indices/": R(lambda x: f"/surveys/{x.extra['survey'].pk}/indices/", SURVEY),
+    "surveys/<int:pk>/comments/": R(lambda x: f"/surveys/{x.extra['survey'].pk}/comments/", SURVEY),
+    "surveys/<int:pk>/responses/new/": W(
+        lambda x: f"/surveys/{x.extra['survey'].pk}/responses/new/",
+        SURVEY_MANAGE,
+        payload=lambda x: {"agency": "so-tu-phap", "submitted_on": "15/04/2020", "sat_staff": "5"},
+    ),
+    "surveys/<int:pk>/import/": W(
+        lambda x: f"/surveys/{x.extra['survey'].pk}/import/",
+        SURVEY_MANAGE,
+        payload=lambda x: {
+            "file": SimpleUploadedFile(
+                "phieu.csv", b"agency,submitted_at,sat_staff\nso-tu-phap,2020-04-15,5\n"
+            )
+        },
+    ),
+    "surveys/<int:pk>/mappings/": W(
+        lambda x: f"/surveys/{x.extra['survey'].pk}/mappings/",
+        SURVEY_MANAGE,
+        payload=lambda x: {"name": "kobo", "columns": "co_quan=agency"},
+    ),
+    "surveys/<int:pk>/volumes/": W(
+        lambda x: f"/surveys/{x.extra['survey'].pk}/volumes/",
+        SURVEY_MANAGE,
+        payload=lambda x: {"v:so-tu-phap:all": "1000"},
+    ),
+    # Questionnaires are national: everyone signed in reads them; any province's coordinator
+    # adds one.
+    "surveys/questionnaires/": R(w("surveys/questionnaires/"), answers(200)),
+    "surveys/questionnaires/import/": W(
+        w("surveys/questionnaires/import/"),
+        answers(403, coordinator=200, outsider=200),
+        CREATORS,
+        payload=lambda x: {"file": SimpleUploadedFile("phieu.xlsx", b"not a workbook")},
+    ),
+    "surveys/questionnaires/<int:pk>/": R(
+        lambda x: f"/surveys/questionnaires/{x.extra['survey'].questionnaire_id}/", answers(200)
+    ),
+    "surveys/questionnaires/<int:pk>/xlsform.xlsx": R(
+        lambda x: f"/surveys/questionnaires/{x.extra['survey'].questionnaire_id}/xlsform.xlsx",
+        answers(200),
     ),
 }
 
@@ -1013,6 +1073,13 @@ EXPORTS: dict[str, dict[str, str]] = {
         **dict.fromkeys(ROLES, "refused"),
         **dict.fromkeys(("coordinator", "leader"), "data"),
     },
+    # A survey's numbers: its readers, each their own part (Sở Tư pháp holds the one answer,
+    # so the district's head has no rows).
+    "survey": {
+        **dict.fromkeys(ROLES, "refused"),
+        **dict.fromkeys(("coordinator", "leader", "reporter", "head"), "data"),
+        "district_head": "empty",
+    },
     # Sở Tư pháp's report: whoever reads it.
     "agency-report": {
         **dict.fromkeys(ROLES, "refused"),
@@ -1154,6 +1221,7 @@ def export_params(world: World, name: str) -> dict[str, str]:
             "year": str(world.plan.year),
             "part": "stakes",
         },
+        "survey": {"survey": str(world.extra["survey"].pk), "part": "indices"},
     }.get(name, {})
 
 

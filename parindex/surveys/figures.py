@@ -336,7 +336,7 @@ def index_table(found: SurveyIndices, names: Mapping[str, str]) -> Figure:
         _("Agency code"),
         _("Agency"),
         _("Factor"),
-        _("Period"),
+        _("Time span"),
         _("Answers"),
         _("Satisfied"),
         _("Satisfied (%)"),

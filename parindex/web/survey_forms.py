@@ -21,7 +21,7 @@ class SurveyCreateForm(forms.Form):
         max_length=64,
         help_text=_("Lower-case letters and digits joined by - or _, such as sipas-2020."),
     )
-    title = forms.CharField(label=_("Title"), max_length=255, required=False)
+    title = forms.CharField(label=_("Survey title"), max_length=255, required=False)
     questionnaire = forms.ModelChoiceField(
         label=_("Questionnaire"), queryset=Questionnaire.objects.none()
     )

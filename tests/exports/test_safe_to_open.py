@@ -36,6 +36,8 @@ from parindex.orgs.models import Organisation, OrgKind, User
 from parindex.plans.models import Plan
 from parindex.reporting import actions as reporting_actions
 from parindex.reporting.models import Item, Report
+from parindex.surveys import actions as survey_actions
+from parindex.surveys.models import Answer
 from tests.assessment.conftest import import_tree, small_tree
 from tests.conftest import LaoCai
 from tests.exports.conftest import FilledRound, fill
@@ -119,6 +121,8 @@ def _plant(
         return _plant_assessment(exporter, hostile, lao_cai, coordinator)
     if exporter == "forecast":
         return _plant_forecast(hostile, lao_cai, filled_round)
+    if exporter == "survey":
+        return _plant_survey(hostile, lao_cai, coordinator)
     assert exporter == "agency-report", f"no hostile data for the exporter {exporter!r}"
     city = filled_round.city
     fill(
@@ -193,6 +197,40 @@ def _plant_forecast(hostile: str, lao_cai: LaoCai, filled_round: FilledRound) ->
     return Planted(params, [node.name])
 
 
+def _plant_survey(hostile: str, lao_cai: LaoCai, coordinator: User) -> Planted:
+    """A department named in hostile text whose citizen wrote hostile text as a suggestion: both
+    are cells of the free-text answers' download."""
+    org = org_actions.create_organisation(
+        by=coordinator,
+        province=lao_cai.province,
+        kind=OrgKind.DEPARTMENT,
+        name=hostile,
+        code="hostile",
+    )
+    survey = survey_actions.create_survey(
+        by=coordinator,
+        code="sipas-2020",
+        questionnaire=survey_actions.load_default_questionnaire(),
+        province=lao_cai.province,
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2020, 12, 31),
+    )
+    response = survey_actions.add_response(
+        survey,
+        by=coordinator,
+        agency=org,
+        submitted_at=datetime(2020, 4, 15, 10),
+        answers={"sat_staff": "5", "suggestion": hostile},
+    )
+    answer = Answer.objects.get(response=response, question__code="suggestion")
+    if hostile == CONTROL:
+        _store_raw(Organisation, org.pk, name=hostile)
+        _store_raw(Answer, answer.pk, text=hostile)
+    org.refresh_from_db()
+    answer.refresh_from_db()
+    return Planted({"survey": str(survey.pk), "part": "comments"}, [org.name, answer.text])
+
+
 def _words(value: str) -> str:
     return " ".join(value.split())
 
@@ -211,6 +249,7 @@ def test_every_exporter_is_fed_hostile_text_here() -> None:
         "assessment-unit",
         "assessment-ranking",
         "forecast",
+        "survey",
     }
 
 
