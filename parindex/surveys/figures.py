@@ -44,13 +44,17 @@ def percent(value: Decimal | None) -> Decimal | None:
     """A share (0.9324) as the percentage shown (93.24), half-up like every figure shown."""
     if value is None:
         return None
-    return (value * 100).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+    return rounded(value * 100, PERCENT_PLACES)
+
+
+def rounded(value: Decimal | None, places: Decimal) -> Decimal | None:
+    if value is None:
+        return None
+    return value.quantize(places, rounding=ROUND_HALF_UP)
 
 
 def mean_of(value: Decimal | None) -> Decimal | None:
-    if value is None:
-        return None
-    return value.quantize(stats.MEAN_PLACES, rounding=ROUND_HALF_UP)
+    return rounded(value, stats.MEAN_PLACES)
 
 
 def factor_names() -> dict[str, str]:
@@ -311,7 +315,6 @@ def index_table(found: SurveyIndices, names: Mapping[str, str]) -> Figure:
                 ]
             )
     for row in _ordered(found.province):
-        details = stats.details(row)
         rows.append(
             [
                 "",
@@ -327,8 +330,8 @@ def index_table(found: SurveyIndices, names: Mapping[str, str]) -> Figure:
                 None,
                 ", ".join(flag_words(row.flags)),
                 _("yes") if row.weighted else _("no"),
-                Decimal(str(details["deff"])) if details["deff"] is not None else None,
-                Decimal(str(details["effective_n"])) if details["effective_n"] else None,
+                rounded(row.deff, stats.DEFF_PLACES),
+                rounded(row.effective_n, stats.DEFF_PLACES),
                 ", ".join(names.get(a, a) for a in row.missing_volume),
             ]
         )

@@ -213,10 +213,8 @@ def survey_indices(request: HttpRequest, pk: int) -> HttpResponse:
             "high": figures.percent(r.high),
             "mean": figures.mean_of(r.mean),
             "weighted": r.weighted,
-            "deff": r.deff.quantize(stats.DEFF_PLACES) if r.deff is not None else None,
-            "effective_n": (
-                r.effective_n.quantize(stats.DEFF_PLACES) if r.effective_n is not None else None
-            ),
+            "deff": figures.rounded(r.deff, stats.DEFF_PLACES),
+            "effective_n": figures.rounded(r.effective_n, stats.DEFF_PLACES),
             "missing": [names.get(a, a) for a in r.missing_volume],
             "flags": ", ".join(figures.flag_words(r.flags)),
         }
