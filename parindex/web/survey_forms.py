@@ -15,6 +15,14 @@ from parindex.web.forms import DATE_WIDGET
 FILE_HELP = _("A CSV file or an XLSX workbook (its first sheet).")
 
 
+def _questionnaire_label(questionnaire: Questionnaire) -> str:
+    return f"{questionnaire.title_vi} ({questionnaire.code} v{questionnaire.version})"
+
+
+def _mapping_label(mapping: ColumnMapping) -> str:
+    return mapping.name
+
+
 class SurveyCreateForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),
@@ -40,7 +48,7 @@ class SurveyCreateForm(forms.Form):
         questionnaire = self.fields["questionnaire"]
         assert isinstance(questionnaire, forms.ModelChoiceField)
         questionnaire.queryset = questionnaires
-        questionnaire.label_from_instance = lambda q: f"{q.title_vi} ({q.code} v{q.version})"  # type: ignore[method-assign]
+        questionnaire.label_from_instance = _questionnaire_label  # type: ignore[method-assign,assignment]
         province = self.fields["province"]
         assert isinstance(province, forms.ModelChoiceField)
         province.queryset = provinces
@@ -77,7 +85,7 @@ class ResponseImportForm(forms.Form):
         mapping = self.fields["mapping"]
         assert isinstance(mapping, forms.ModelChoiceField)
         mapping.queryset = mappings
-        mapping.label_from_instance = lambda m: m.name  # type: ignore[method-assign]
+        mapping.label_from_instance = _mapping_label  # type: ignore[method-assign,assignment]
 
 
 class MappingForm(forms.Form):

@@ -238,7 +238,7 @@ def test_an_export_of_another_tool_imports_through_a_saved_mapping(
     )
     assert response.status_code == 302
     answer = Answer.objects.get()
-    assert (answer.question.code, answer.number) == ("sat_staff", 4)
+    assert answer.question.code == "sat_staff" and answer.number == 4
 
 
 def test_saving_a_mapping_again_replaces_it_and_a_bad_target_is_named(

@@ -146,7 +146,7 @@ def _counts(request: HttpRequest, survey: Survey) -> dict[str, Any]:
     quarters = actions.survey_quarters(survey)
     names = figures.agency_names(survey)
     agencies = vi_sorted({code for code, _q in by_cell}, key=lambda c: names.get(c, c))
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "code": code,
             "name": names.get(code, code),
