@@ -153,6 +153,7 @@ def world_of(name: str, province: Organisation, coordinator: User) -> World:
     ids["document"] = document.pk if document else None
     survey = Survey.objects.filter(province=province).order_by("-pk").first()
     ids["survey"] = survey.pk if survey else None
+    ids["questionnaire"] = survey.questionnaire_id if survey else None
     action = _largest(GapAction.objects.filter(province=province), "lines")
     ids["gap_action"] = action.pk if action else None
     # The year the forecast page opens on, as its start page chooses it.
@@ -228,6 +229,15 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "forecast/<int:province_id>/<int:year>/actions/new/": ("forecast_ready", "forecast_year"),
     "forecast/actions/<int:pk>/": ("gap_action",),
     "surveys/<int:pk>/links/": ("survey",),
+    "surveys/<int:pk>/": ("survey",),
+    "surveys/<int:pk>/indices/": ("survey",),
+    "surveys/<int:pk>/comments/": ("survey",),
+    "surveys/<int:pk>/responses/new/": ("survey",),
+    "surveys/<int:pk>/import/": ("survey",),
+    "surveys/<int:pk>/mappings/": ("survey",),
+    "surveys/<int:pk>/volumes/": ("survey",),
+    "surveys/questionnaires/<int:pk>/": ("questionnaire",),
+    "surveys/questionnaires/<int:pk>/xlsform.xlsx": ("questionnaire",),
     "forecast/actions/<int:pk>/edit/": ("gap_action",),
 }
 
@@ -259,6 +269,7 @@ def _exports(world: World) -> list[str]:
         "agency-report": ("report", world.ids.get("report")),
         "assessment-unit": ("unit", world.ids.get("unit")),
         "assessment-ranking": ("assessment", world.ids.get("assessment")),
+        "survey": ("survey", world.ids.get("survey")),
     }
     if world.ids.get("forecast_ready"):
         params["forecast"] = (
