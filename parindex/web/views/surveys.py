@@ -235,6 +235,9 @@ def survey_indices(request: HttpRequest, pk: int) -> HttpResponse:
         "agency_rows": agency_rows,
         "province_rows": province_rows,
         "reads_province": access.can_read_survey_province(request.user, survey),
+        "missing_volume": vi_sorted(
+            {name for row in province_rows for name in row["missing"]}, key=lambda n: n
+        ),
         "params": params,
         "target": 90,
         "margin": int(stats.MARGIN * 100),
