@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -15,7 +16,7 @@ from parindex.surveys import actions
 from parindex.surveys.models import Survey
 from tests.conftest import LaoCai
 from tests.web.pages import Element, page, vi
-from tests.web.survey_data import some_answers, survey_2020
+from tests.web.survey_data import answer, some_answers, survey_2020
 
 ClientFor = Callable[[User], Client]
 
@@ -185,3 +186,16 @@ def test_free_text_answers_are_grouped_by_keyword_per_agency(
     assert [s.attrs["data-agency"] for s in mine.select("section", data_agency=True)] == [
         "so-tu-phap"
     ]
+
+
+def test_a_keyword_shows_its_first_twenty_answers_and_says_how_many_more_the_download_holds(
+    client_for: ClientFor, survey: Survey, lao_cai: LaoCai, coordinator: User
+) -> None:
+    for day in range(1, 26):
+        answer(survey, lao_cai.office, date(2020, 7, day), suggestion=f"Thời gian chờ {day} ngày")
+    doc = page(client_for(coordinator).get(f"/surveys/{survey.pk}/comments/"))
+    group = doc.one("section", data_agency="vp-ubnd").one("details", data_keyword="thời gian")
+    assert len(group.select("li")) == 20
+    assert group.one(data_more=True).text == vi(
+        "…and %(n)s more answer: every answer is in the download.", n=7
+    )

@@ -48,6 +48,8 @@ from parindex.web.views.survey_collection import question_blocks
 NAV = "surveys"
 # Bad rows listed on the screen after a refused import; the rest are counted.
 SHOWN_PROBLEMS = 500
+# Free-text answers shown per keyword; the download holds them all.
+SHOWN_ANSWERS = 20
 
 
 def _manage(request: HttpRequest, survey: Survey) -> None:
@@ -266,7 +268,19 @@ def survey_comments(request: HttpRequest, pk: int) -> HttpResponse:
     names = figures.agency_names(survey)
     groups = indices.free_text(request.user, survey, period=period)
     agencies = [
-        {"code": code, "name": names.get(code, code), "groups": groups[code]}
+        {
+            "code": code,
+            "name": names.get(code, code),
+            "groups": [
+                {
+                    "keyword": g.keyword,
+                    "count": g.count,
+                    "answers": g.answers[:SHOWN_ANSWERS],
+                    "more": max(len(g.answers) - SHOWN_ANSWERS, 0),
+                }
+                for g in groups[code]
+            ],
+        }
         for code in vi_sorted(groups, key=lambda c: names.get(c, c))
     ]
     return render(
