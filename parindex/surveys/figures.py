@@ -126,6 +126,7 @@ def _interval_chart(
             "borderWidth": 1,
             "grouped": False,
             "barPercentage": 0.8,
+            "maxBarThickness": 72,
             "order": 2,
         },
         {
@@ -135,6 +136,7 @@ def _interval_chart(
             "borderColor": WHISKER,
             "grouped": False,
             "barPercentage": 0.12,
+            "maxBarThickness": 6,
             "order": 1,
         },
     ]
