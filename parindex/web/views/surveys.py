@@ -238,7 +238,7 @@ def survey_indices(request: HttpRequest, pk: int) -> HttpResponse:
         "province_rows": province_rows,
         "reads_province": access.can_read_survey_province(request.user, survey),
         "missing_volume": vi_sorted(
-            {name for row in province_rows for name in row["missing"]}, key=lambda n: n
+            {names.get(a, a) for r in found.province for a in r.missing_volume}, key=lambda n: n
         ),
         "params": params,
         "target": 90,
