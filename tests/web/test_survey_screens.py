@@ -156,6 +156,7 @@ def test_the_questionnaire_page_shows_sections_kinds_factors_and_skip_conditions
     staff = doc.one("tr", data_question="sat_staff")
     cells = [td.text for td in staff.select("td")]
     assert vi("Scale 1–5") in cells and vi("The civil servant") in " ".join(cells)
+    assert vi("satisfaction") in " ".join(cells) and "satisfaction" not in " ".join(cells)
     assert len(doc.select(data_section=True)) == len(spec_of(default).sections)
 
 

@@ -324,6 +324,12 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = access.questionnaire_for(request.user, pk)
     spec = spec_of(questionnaire)
     kinds = dict(QuestionKind.choices)
+    # What SIPAS asks of each factor (2640/QĐ-BNV).
+    dimensions = {
+        "assessment": _("the citizen's assessment"),
+        "satisfaction": _("satisfaction"),
+        "expectation": _("expectations"),
+    }
     factors = figures.factor_names()
     texts = {q.code: q.text_vi for q in spec.questions}
     sections: list[dict[str, Any]] = []
@@ -338,6 +344,7 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "q": question,
                 "kind": kinds.get(question.kind, question.kind),
                 "factor": factors.get(question.factor, ""),
+                "dimension": dimensions.get(question.dimension, question.dimension),
                 "condition_text": texts.get(question.show_if_question, ""),
             }
         )
