@@ -40,7 +40,8 @@ PG_MARKERS ?= not browser
 # tests/conftest.py enforces the same, for a bare `.venv/bin/pytest` too.
 TEST_ENV := PARINDEX_PLAIN_STATIC=1
 
-.PHONY: help install run test system-deps lint format typecheck test-sqlite test-pg messages clean
+.PHONY: help install run test system-deps lint format typecheck test-sqlite test-pg messages clean \
+	bench-dossiers
 
 help:
 	@echo "make run          install, migrate, load the demo province, serve on http://127.0.0.1:8000"
@@ -52,6 +53,7 @@ help:
 	@echo "make test-sqlite  pytest on SQLite, browser tests included (PYTEST_ARGS=...)"
 	@echo "make test-pg      pytest on a temporary PostgreSQL 15 cluster, without browser tests"
 	@echo "make messages     update and compile the Vietnamese translations"
+	@echo "make bench-dossiers  the dossier KPI benchmark (installs pandas and polars, 10M dossiers)"
 	@echo "make clean        remove .venv, .tools and caches (var/ is kept)"
 
 # --- environment ----------------------------------------------------------------------------
@@ -119,6 +121,12 @@ test-pg: $(VENV_STAMP)
 	echo "pytest on PostgreSQL 15 (PARINDEX_VAR_DIR=$$var)"; \
 	env $(TEST_ENV) PARINDEX_VAR_DIR="$$var" PARINDEX_PG_BIN=$(PG_BIN) \
 		$(BIN)/python scripts/pgcluster.py run -- $(BIN)/pytest -m "$(PG_MARKERS)" $(PYTEST_ARGS)
+
+# The bench group (pandas, polars) only here: `make install` and the tests never need it.
+bench-dossiers: $(VENV_STAMP)
+	UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(VENV) \
+		$(UV) sync --frozen --python $(PYTHON) --group bench
+	$(BIN)/python -m bench.dossiers_kpis $(BENCH_ARGS)
 
 messages: $(VENV_STAMP)
 	$(PARINDEX) makemessages -l vi --ignore=.venv --ignore=.tools --ignore=var
