@@ -290,15 +290,24 @@ def _procedures_sql(scan: str, b: _Bounds, procedures: int) -> str:
 
 
 def _periods_values(periods: Sequence[Period], b: _Bounds, settings: KpiSettings) -> str:
+    """The periods, one row per (period, dn segment that can be active in it): whether such
+    dossiers are new, the first dk segment that keeps them active, the first dk segment past
+    the period, and dh's segment of the period's last day."""
     rows = []
     for i, p in enumerate(periods):
         qs, qe = _day(p.start), _day(p.end)
+        n_qs, n_qe1 = b.seg(b.n, qs), b.seg(b.n, qe + 1)
+        k_qs = b.seg(b.k, qs)
         k_carry = b.seg(b.k, qs if settings.carried_over_from_start_day else qs + 1)
-        rows.append(
-            f"({i}, {b.seg(b.n, qs)}, {b.seg(b.n, qe + 1)}, {b.seg(b.k, qs)}, {k_carry}, "
-            f"{b.seg(b.k, qe + 1)}, {b.seg(b.h, qe)})"
-        )
-    return "(VALUES " + ", ".join(rows) + ") AS p(pid, n_qs, n_qe1, k_qs, k_carry, k_qe1, h_qe)"
+        k_qe1, h_qe = b.seg(b.k, qe + 1), b.seg(b.h, qe)
+        for sn in range(n_qe1):
+            new = sn >= n_qs
+            rows.append(f"({i}, {sn}, {new}, {n_qs}, {k_qs if new else k_carry}, {k_qe1}, {h_qe})")
+    return "(VALUES " + ", ".join(rows) + ") AS p(pid, sn, new, n_qs, k_min, k_qe1, h_qe)"
+
+
+def _period_ids(periods: Sequence[Period]) -> str:
+    return "(VALUES " + ", ".join(f"({i})" for i in range(len(periods))) + ") AS p(pid)"
 
 
 # Each count as a condition on an active dossier's segments and flags (the reference
@@ -323,7 +332,13 @@ _COUNT_FILTERS: dict[str, str] = {
 
 
 def _evaluate_sql(
-    scan: str, dictionary: str, periods_values: str, b: _Bounds, units: str, procedures: int
+    scan: str,
+    dictionary: str,
+    periods_values: str,
+    period_ids: str,
+    b: _Bounds,
+    units: str,
+    procedures: int,
 ) -> str:
     """From the two passes' small tables to one row per (unit, period): the _COUNT_FILTERS
     columns, then the two distinct procedure counts."""
@@ -353,10 +368,9 @@ def _evaluate_sql(
         form AS (
             SELECT kind, u, pid, {sums}
             FROM (
-                SELECT kind, u, pid, n, kenh, cls, tra, sh, h_qe,
-                       sn >= n_qs AS new, sk < k_qe1 AS done
-                FROM counts, {periods_values}
-                WHERE sn < n_qe1 AND ((sn >= n_qs AND sk >= k_qs) OR (sn < n_qs AND sk >= k_carry))
+                SELECT kind, u, pid, n, kenh, cls, tra, sh, h_qe, new, sk < k_qe1 AS done
+                FROM counts JOIN {periods_values} USING (sn)
+                WHERE sk >= k_min
             )
             GROUP BY ALL
         ),
@@ -364,15 +378,15 @@ def _evaluate_sql(
             SELECT kind, u, pid,
                    bit_count(bit_or(procs)) AS so_tthc_phat_sinh,
                    coalesce(bit_count(bit_or(procs) FILTER (WHERE tt = 1)), 0) AS so_tthc_tt34_bcci
-            FROM procs JOIN units USING (co_quan), {periods_values}
-            WHERE sn >= n_qs AND sn < n_qe1 AND (skn < 0 OR skn >= n_qs)
+            FROM procs JOIN units USING (co_quan) JOIN {periods_values} USING (sn)
+            WHERE new AND (skn < 0 OR skn >= n_qs)
             GROUP BY ALL
         )
         SELECT x.kind, x.u, p.pid,
                {", ".join(f"coalesce(f.{name}, 0)" for name in _COUNT_FILTERS)},
                coalesce(s.so_tthc_phat_sinh, 0), coalesce(s.so_tthc_tt34_bcci, 0)
         FROM (SELECT DISTINCT kind, u FROM units) x
-        CROSS JOIN {periods_values}
+        CROSS JOIN {period_ids}
         LEFT JOIN form f ON f.kind = x.kind AND f.u = x.u AND f.pid = p.pid
         LEFT JOIN sets s ON s.kind = x.kind AND s.u = x.u AND s.pid = p.pid
     """
@@ -455,6 +469,7 @@ def compute_forms(
             _scan_sql(relation, batch, members),
             dictionary,
             _periods_values(batch, b, settings),
+            _period_ids(batch),
             b,
             units,
             len(codes),
