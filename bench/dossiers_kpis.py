@@ -31,7 +31,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from time import perf_counter
+from time import perf_counter, process_time
 from typing import Any
 
 ROWS = 10_000_000
@@ -100,9 +100,9 @@ def child(name: str, path: str, repeat: int, out: str) -> None:
     times = []
     forms = None
     for _ in range(repeat):
-        began = perf_counter()
+        began, cpu = perf_counter(), process_time()
         forms = _work(name, path)
-        times.append(perf_counter() - began)
+        times.append((perf_counter() - began, process_time() - cpu))
     with open(out, "w", encoding="utf-8") as f:
         json.dump({"times": times, "forms": forms}, f)
 
@@ -110,7 +110,8 @@ def child(name: str, path: str, repeat: int, out: str) -> None:
 @dataclass
 class Result:
     name: str
-    seconds: float
+    seconds: float  # the best wall time of the runs
+    cpu: float  # the CPU time of all the process's threads in that run
     peak_mib: float
     forms: dict[str, list[int]] | None
 
@@ -130,8 +131,9 @@ def run_contender(name: str, path: str, repeat: int) -> Result:
             data: dict[str, Any] = json.load(f)
     finally:
         os.unlink(out)
+    wall, cpu = min(data["times"])
     # ru_maxrss is in KiB on Linux.
-    return Result(name, min(data["times"]), usage.ru_maxrss / 1024, data["forms"])
+    return Result(name, wall, cpu, usage.ru_maxrss / 1024, data["forms"])
 
 
 # --- the report ----------------------------------------------------------------------------------
@@ -150,25 +152,32 @@ def compare(engine: dict[str, list[int]], other: dict[str, list[int]]) -> list[s
 
 
 def report(results: dict[str, Result], rows: int) -> list[str]:
-    lines = []
+    lines = [f"{'':8s} {'wall':>9s} {'cpu':>9s} {'peak memory':>12s}"]
     for name, r in results.items():
-        lines.append(f"{name:8s} {r.seconds:8.3f} s   peak {r.peak_mib:7.1f} MiB")
+        lines.append(f"{name:8s} {r.seconds:7.3f} s {r.cpu:7.3f} s {r.peak_mib:8.1f} MiB")
     engine = results.get("engine")
     if engine is None:
         return lines
     lines.append(f"engine: {rows / engine.seconds / 1e6:.1f} million dossiers a second")
+    lines.append(f"{'ratio':34s} {'wall':>6s} {'cpu':>6s}   goal")
 
-    def ratio(name: str, goal: str, good: bool, value: float) -> None:
-        lines.append(f"{name:30s} {value:6.2f}   goal {goal:8s} {'met' if good else 'NOT met'}")
+    def ratio(label: str, goal: str, wall: float, cpu: float, met: bool) -> None:
+        lines.append(
+            f"{label:34s} {wall:6.2f} {cpu:6.2f}   {goal:8s} {'met' if met else 'NOT met'} (wall)"
+        )
 
     if "scan" in results:
-        v = engine.seconds / results["scan"].seconds
-        ratio("engine / bare scan", "<= 1.5", v <= 1.5, v)
+        scan = results["scan"]
+        wall, cpu = engine.seconds / scan.seconds, engine.cpu / scan.cpu
+        ratio("engine / bare scan", "<= 1.5", wall, cpu, wall <= 1.5)
     for base, goal in (("polars", 1.5), ("pandas", 7.0), ("sql", 1.0)):
         if base in results:
-            v = results[base].seconds / engine.seconds
-            ratio(f"{base} / engine (times faster)", f">= {goal:g}", v >= goal, v)
-    ratio("engine peak memory (MiB)", "< 512", engine.peak_mib < 512, engine.peak_mib)
+            wall, cpu = results[base].seconds / engine.seconds, results[base].cpu / engine.cpu
+            ratio(f"{base} / engine (times faster)", f">= {goal:g}", wall, cpu, wall >= goal)
+    met = engine.peak_mib < 512
+    lines.append(
+        f"{'engine peak memory':34s} {engine.peak_mib:6.0f} MiB      < 512    {'met' if met else 'NOT met'}"
+    )
     return lines
 
 
@@ -203,9 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in CONTENDERS:
         if name in skip:
             continue
-        results[name] = run_contender(name, path, args.repeat)
+        r = results[name] = run_contender(name, path, args.repeat)
         print(
-            f"  {name}: {results[name].seconds:.3f} s, peak {results[name].peak_mib:.0f} MiB",
+            f"  {name}: {r.seconds:.3f} s (cpu {r.cpu:.3f} s), peak {r.peak_mib:.0f} MiB",
             flush=True,
         )
     engine = results.get("engine")
