@@ -255,13 +255,17 @@ def _counts_sql(scan: str, b: _Bounds) -> str:
     """Pass 1: the number of dossiers per (agency, packed key)."""
     nk, nh = len(b.k) + 1, len(b.h) + 1  # segments; a missing dk or dh is past every boundary
     rut = ", ".join(_sql_text(s) for s in RETURNED_OR_WITHDRAWN)
+    # dn's segment among the dk boundaries: the same as sn unless dk has boundaries of its own.
+    sn_k = "sn" if b.k == b.n else _segment(b.k, "dn")
     return f"""
         SELECT co_quan, k, count(*) AS n
         FROM (
             SELECT co_quan,
-                   ((((({_segment(b.n, "dn")})::BIGINT * {nk}
-                       + CASE WHEN dk IS NULL THEN {nk - 1} ELSE {_segment(b.k, "dk")} END) * {nh}
-                       + CASE WHEN dh IS NULL THEN {nh - 1} ELSE {_segment(b.h, "dh")} END)
+                   ((((sn::BIGINT * {nk} + sk) * {nh}
+                       -- a dossier finished with no dk boundary after its dn is pending at no
+                       -- period's end: its due date does not matter, most dossiers share 0
+                       + CASE WHEN sk = {sn_k} THEN 0
+                              WHEN dh IS NULL THEN {nh - 1} ELSE {_segment(b.h, "dh")} END)
                        * {_K_KENH} + coalesce(kenh, 0)) * {_K_CLS}
                        -- outcome when finished: 0 early, 1 on time (returned or withdrawn, no
                        -- due date, or on the due day), 2 late; unfinished dossiers get 1
@@ -269,7 +273,11 @@ def _counts_sql(scan: str, b: _Bounds) -> str:
                               WHEN dk < dh THEN 0 WHEN dk = dh THEN 1 ELSE 2 END) * {_K_TRA}
                        + (dk IS NOT NULL AND coalesce(tra_kq_bcci, false))::INTEGER
                    AS k
-            FROM ({scan})
+            FROM (
+                SELECT *, {_segment(b.n, "dn")} AS sn,
+                       CASE WHEN dk IS NULL THEN {nk - 1} ELSE {_segment(b.k, "dk")} END AS sk
+                FROM ({scan})
+            )
         )
         GROUP BY co_quan, k"""
 
