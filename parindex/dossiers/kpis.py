@@ -460,7 +460,8 @@ def compute_forms(
     codes = [
         row[0]
         for row in con.execute(
-            f"SELECT DISTINCT ma_tthc FROM {relation} WHERE ma_tthc IS NOT NULL"
+            f"SELECT DISTINCT ma_tthc FROM ({_scan_sql(relation, unique, members)}) "
+            "WHERE ma_tthc IS NOT NULL"
         ).fetchall()
     ]
     dictionary = (

@@ -6,6 +6,7 @@ engine to the reference definitions written literally (`reference_forms`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -18,6 +19,7 @@ from parindex.dossiers.kpis import (
     KpiSettings,
     check_identities,
     compute_forms,
+    engine_connection,
     reference_forms,
 )
 from parindex.dossiers.periods import Period, parse_period
@@ -396,3 +398,12 @@ def test_many_periods_are_computed_in_several_passes_with_the_same_result() -> N
         assert compute_forms(con, "ho_so", periods) == reference_forms(con, "ho_so", periods)
     finally:
         kpis._MAX_BOUNDARIES = old
+
+
+def test_the_engine_connection_has_a_memory_limit_and_a_thread_per_core() -> None:
+    con = engine_connection(memory_limit="123MB")
+    [(limit, threads)] = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('threads')"
+    ).fetchall()
+    assert limit == "117.3 MiB"  # 123 000 000 bytes, as DuckDB prints them
+    assert int(threads) == len(os.sched_getaffinity(0))
