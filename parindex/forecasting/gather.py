@@ -3,8 +3,9 @@ queries, and the forecast itself (`parindex.scoring.forecast` does the arithmeti
 
 - **The tree**: the one the province's self-assessment of the year uses (scope "the province
   itself"), else the one the year's plan is matched to.
-- **Each leaf's figure**, best first: an appraised entry of that self-assessment (settled); an
-  entry the province entered (a band, a value, a ratio; survey leaves hold its own satisfaction
+- **Each leaf's figure**, best first: an appraised entry of that self-assessment (settled); for
+  a survey-based leaf mapped to survey factors (`satisfaction`), the share satisfied the year's
+  survey measures, with its interval; an entry the province entered (a band, a value, a ratio; survey leaves hold its own satisfaction
   measurements); the latest reporting round's figures for the plan's target linked to the leaf
   (the agencies' numerators and denominators added up, submitted and accepted reports only); for
   a choice leaf, the progress the lead agency reported on that target. A target is linked to a
@@ -38,9 +39,10 @@ from parindex.assessment.models import (
 from parindex.benchmark import provinces
 from parindex.benchmark.models import Province, ProvinceResult, ResultYear
 from parindex.benchmark.ranks import Row
+from parindex.forecasting import satisfaction
 from parindex.methodology.models import Framework
 from parindex.methodology.store import spec_from_framework
-from parindex.methodology.tree import Scoring, Unit
+from parindex.methodology.tree import Method, Scoring, Unit
 from parindex.orgs.models import Organisation
 from parindex.plans.models import (
     Comparator,
@@ -56,6 +58,7 @@ from parindex.plans.models import (
 from parindex.reporting.models import Item, ReportStatus, Round, Value
 from parindex.scoring import forecast as core
 from parindex.scoring.engine import CompiledTree, LeafInput, TreeError, compile_tree
+from parindex.surveys.models import Survey
 
 # Reports whose figures the forecast counts: sent, and not sent back.
 COUNTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
@@ -98,6 +101,7 @@ class ForecastData:
     published: Published
     result: core.Forecast
     domains: list[str] = field(default_factory=list)
+    survey: Survey | None = None  # the year's satisfaction survey the forecast reads
 
     def domain_of(self, code: str) -> str:
         return code.split(".", 1)[0]
@@ -161,6 +165,11 @@ def build(province: Organisation, year: int, *, today: date | None = None) -> Fo
     )
     if unit is not None:
         facts.update(_assessed(unit, tree))
+    survey_leaves = {n.code for n in spec.nodes if n.method == Method.SURVEY} & set(tree.leaves)
+    survey, surveyed = _surveyed(framework, province, year, survey_leaves)
+    for code, known in surveyed.items():
+        if code in tree.leaves and (code not in facts or facts[code].settled is None):
+            facts[code] = known
     rounds: list[Round] = []
     leads: dict[str, list[Organisation]] = {}
     targets: dict[str, Target] = {}
@@ -196,7 +205,33 @@ def build(province: Organisation, year: int, *, today: date | None = None) -> Fo
         published=published,
         result=result,
         domains=[n.code for n in spec.nodes if n.parent_code is None],
+        survey=survey,
     )
+
+
+def _surveyed(
+    framework: Framework, province: Organisation, year: int, survey_leaves: set[str]
+) -> tuple[Survey | None, dict[str, core.LeafFacts]]:
+    """The survey-based leaves the year's satisfaction survey measures: the rate as it stands,
+    its 95 % interval for the worst and best cases, and the survey named as the source. They
+    take the place of the self-assessment's typed entry (the survey is the measurement that
+    entry would copy, and it keeps counting), not of an appraised one."""
+    survey, measured = satisfaction.measured_leaves(
+        framework, province, year, survey_leaves=survey_leaves
+    )
+    if survey is None:
+        return None, {}
+    return survey, {
+        code: core.LeafFacts(
+            code,
+            basis=core.Basis.SURVEYED,
+            current=LeafInput.number(found.rate),
+            low=found.low,
+            high=found.high,
+            source=satisfaction.source_text(survey, found),
+        )
+        for code, found in measured.items()
+    }
 
 
 # ---------------------------------------------------------------------------------------------

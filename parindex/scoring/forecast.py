@@ -5,11 +5,13 @@ What is known of each leaf of the criteria tree (`LeafFacts`: its basis, its cur
 plan's target it answers to, how much of the year its figure covers) becomes three sets of
 inputs, which the scoring engine scores like any unit's:
 
-- **worst**: every open leaf stays where it is now; a leaf with no figure scores 0;
+- **worst**: every open leaf stays where it is now (a rate measured by a survey at the lower
+  bound of its 95 % interval); a leaf with no figure scores 0;
 - **expected**: rates as they stand, counts pro-rated to the whole year; a leaf with no figure at
   the province's last published overall rate (its share of the maximum), labelled as such;
-- **best**: every open target met (the better of the expected value and the target's), and a
-  leaf with no figure and no target at its maximum.
+- **best**: every open target met (the better of the expected value and the target's; for a
+  rate measured by a survey, of its interval's upper bound too), and a leaf with no figure and
+  no target at its maximum.
 
 A leaf whose points were appraised is settled: the same in all three. docs/forecast.md says the
 same for users. The rank of each scenario is placed in the table of the last published year
@@ -59,6 +61,7 @@ class Basis(StrEnum):
     """Where a leaf's current figure comes from, best first."""
 
     APPRAISED = "appraised"  # the appraisal settled its points
+    SURVEYED = "surveyed"  # measured by the year's satisfaction survey, with its interval
     ASSESSED = "assessed"  # the province's self-assessment
     REPORTED = "reported"  # the latest reporting round: the agencies' counts added up
     STATUS = "status"  # the progress reported on the plan's target (a choice leaf)
@@ -114,6 +117,10 @@ class LeafFacts:
     target: TargetFacts | None = None
     status: str = ""  # done, on_track, at_risk, not_started: reported on the linked target
     source: str = ""  # where the figure was read ("Báo cáo quý II/2020, 18 cơ quan")
+    # A measured rate's 95 % interval, in percent: the worst case reads its lower bound and
+    # the best its upper bound, since the sample cannot tell where in it the truth lies.
+    low: Decimal | None = None
+    high: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -301,6 +308,9 @@ def _leaf_scenarios(
             else:
                 projected = min(projected, _HUNDRED).quantize(Decimal("0.01"), ROUND_FLOOR)
             expected = LeafInput.number(projected)
+        if known.low is not None and known.high is not None:
+            low, high = LeafInput.number(known.low), LeafInput.number(known.high)
+            return low, expected, _better(tree, code, expected, high, target_met)
         best = _better(tree, code, expected, target_met)
         return current, expected, best
     if current is not None:  # a chosen band, or points given

@@ -9,19 +9,33 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from parindex.orgs import access
 from parindex.orgs.access import AnyUser
+from parindex.orgs.models import Organisation
 from parindex.surveys import stats, words
-from parindex.surveys.models import Answer, QuestionKind, Survey, Volume
+from parindex.surveys.models import Answer, Question, QuestionKind, Response, Survey, Volume
 
 PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
 
 
 class BadPeriod(ValueError):
     """The period is not a quarter such as 2020Q2."""
+
+
+@dataclass(frozen=True)
+class AllIndices:
+    """Every period's figures at once: each quarter's and the whole survey's (`stats.WHOLE`)."""
+
+    survey: Survey
+    periods: list[str]  # the quarters, then "all"
+    rows: list[stats.Index]  # agency × factor × period
+    province: list[stats.Index]  # factor × period; empty for who reads only their agency
+
+    def province_of(self, period: str = stats.WHOLE) -> dict[str, stats.Index]:
+        return {row.factor: row for row in self.province if row.period == period}
 
 
 @dataclass(frozen=True)
@@ -133,3 +147,134 @@ def survey_indices(
     if not access.can_read_survey_province(user, survey):
         province = []
     return SurveyIndices(survey, label, rows, province)
+
+
+def quarters_of(survey: Survey) -> list[tuple[str, date, date]]:
+    """The quarters the survey's dates touch, each with its first day within the survey and the
+    first day after it within the survey."""
+    found: list[tuple[str, date, date]] = []
+    start, after = survey.starts_on, survey.ends_on + timedelta(days=1)
+    day = start
+    while day < after:
+        label = stats.quarter(day)
+        first, end = quarter_bounds(label)
+        found.append((label, max(first, start), min(end, after)))
+        day = end
+    return found
+
+
+def _satisfaction_questions(survey: Survey) -> dict[int, str]:
+    """The 1–5 satisfaction questions that feed a factor, by id: the factor they feed."""
+    return dict(
+        Question.objects.filter(
+            questionnaire_id=survey.questionnaire_id,
+            kind=QuestionKind.SCALE,
+            dimension__in=("", "satisfaction"),
+        )
+        .exclude(factor="")
+        .values_list("pk", "factor")
+    )
+
+
+def count_by_quarter(
+    survey: Survey, responses: QuerySet[Response] | None = None
+) -> dict[tuple[int, str, str], stats.Tally]:
+    """The survey's satisfaction answers counted per (agency id, factor, quarter) by one grouped
+    query: the quarter of each answer is decided in the database by comparing its moment with
+    the quarters' bounds (local midnight, so the same on every database and time zone), and
+    only the counts leave it. `responses` narrows the answers to those a person may read."""
+    questions = _satisfaction_questions(survey)
+    quarters = quarters_of(survey)
+    if not questions or not quarters:
+        return {}
+    answers = Answer.objects.filter(
+        response__survey=survey,
+        response__submitted_at__gte=_moment(quarters[0][1]),
+        response__submitted_at__lt=_moment(quarters[-1][2]),
+        question_id__in=list(questions),
+        number__isnull=False,
+    )
+    if responses is not None:
+        answers = answers.filter(response__in=responses)
+    quarter = Case(
+        *(
+            When(response__submitted_at__lt=_moment(after), then=Value(label))
+            for label, _first, after in quarters[:-1]
+        ),
+        default=Value(quarters[-1][0]),
+    )
+    counted = (
+        answers.annotate(quarter=quarter)
+        .values_list("response__agency_id", "question_id", "quarter")
+        .annotate(
+            n=Count("pk"),
+            satisfied=Count("pk", filter=Q(number__gte=stats.SATISFIED_FROM)),
+            total=Sum("number"),
+        )
+        .order_by()
+    )
+    tallies: dict[tuple[int, str, str], stats.Tally] = {}
+    for agency, question, label, n, satisfied, total in counted:
+        key = (agency, questions[question], label)
+        found = tallies.get(key)
+        if found is None:
+            found = tallies[key] = stats.Tally()
+        found.n += n
+        found.satisfied += satisfied
+        found.total += int(total or 0)
+    return tallies
+
+
+def all_indices(
+    user: AnyUser | None,
+    survey: Survey,
+    *,
+    volumes: Mapping[tuple[str, str], int] | None = None,
+) -> AllIndices:
+    """Every agency × factor index for each quarter and for the whole survey, and the
+    province's per factor and period, from one grouped query (`count_by_quarter`) and the pure
+    `stats`: the whole survey's counts are the sum of its quarters'. `volumes` maps (agency
+    code, period) to dossiers; without it, those entered for the survey. `user` None reads as
+    the server itself: the caller has checked that the province's figures may be read (the
+    forecast, whose readers are the province's coordinators and leaders)."""
+    responses = None if user is None else access.responses_for(user)
+    by_id = count_by_quarter(survey, responses)
+    codes = dict(
+        Organisation.objects.filter(pk__in={agency for agency, _f, _p in by_id}).values_list(
+            "pk", "code"
+        )
+    )
+    tallies: dict[tuple[str, str, str], stats.Tally] = {}
+    for (agency, factor, label), counted in by_id.items():
+        code = codes[agency]
+        tallies[(code, factor, label)] = counted
+        whole = tallies.setdefault((code, factor, stats.WHOLE), stats.Tally())
+        whole.n += counted.n
+        whole.satisfied += counted.satisfied
+        whole.total += counted.total
+    periods = [label for label, _first, _after in quarters_of(survey)] + [stats.WHOLE]
+    if volumes is None:
+        volumes = _all_volumes(survey)
+    rows, province = stats.indices_of(tallies, volumes=volumes or None)
+    if user is not None and not access.can_read_survey_province(user, survey):
+        province = []
+    return AllIndices(survey, periods, rows, province)
+
+
+def _all_volumes(survey: Survey) -> dict[tuple[str, str], int]:
+    """The volumes entered, by (agency code, period): each quarter's, and the whole survey's
+    as entered for `all` or else the sum of the agency's quarters (one query)."""
+    found: dict[tuple[str, str], int] = {}
+    summed: dict[str, int] = {}
+    whole: dict[str, int] = {}
+    for code, period, dossiers in Volume.objects.filter(survey=survey).values_list(
+        "agency__code", "period", "dossiers"
+    ):
+        if period == stats.WHOLE:
+            whole[code] = dossiers
+        else:
+            found[(code, period)] = dossiers
+            summed[code] = summed.get(code, 0) + dossiers
+    for code, dossiers in {**summed, **whole}.items():
+        found[(code, stats.WHOLE)] = dossiers
+    return found

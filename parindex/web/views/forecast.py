@@ -120,6 +120,7 @@ def _common(
 def _basis_counts(data: gather.ForecastData) -> list[tuple[str, int]]:
     labels = {
         core.Basis.APPRAISED: _("appraised"),
+        core.Basis.SURVEYED: _("measured by the year's satisfaction survey"),
         core.Basis.ASSESSED: _("from the province's self-assessment"),
         core.Basis.REPORTED: _("from the reporting rounds"),
         core.Basis.STATUS: _("from reported progress"),

@@ -4,6 +4,7 @@
     parindex assessment list [--province CODE] [--year YEAR]
     parindex assessment results ID [--json] (--as USERNAME | --all)
     parindex assessment survey ID RESULTS.csv --as USERNAME
+    parindex assessment survey ID --from-survey CODE --as USERNAME
 
 `score` is the scoring engine's command (parindex/scoring/management/commands/assessment.py);
 this command extends it with the assessments stored in the database, and takes its place
@@ -84,7 +85,16 @@ class Command(ScoreCommand):
             ),
         )
         survey.add_argument("assessment", type=int, help="Assessment id (see `list`).")
-        survey.add_argument("file", help="The CSV file.")
+        survey.add_argument("file", nargs="?", help="The CSV file.")
+        survey.add_argument(
+            "--from-survey",
+            metavar="CODE",
+            help=(
+                "Instead of a file, take the figures of this satisfaction survey for the "
+                "sub-criteria mapped to its factors (docs/surveys.md): the province's for the "
+                "province, each agency's own for an agency assessed."
+            ),
+        )
         survey.add_argument(
             "--as", dest="username", required=True, help="The coordinator entering the results."
         )
@@ -125,17 +135,34 @@ class Command(ScoreCommand):
         if assessment is None:
             raise _fail(f"assessment {options['assessment']} not found")
         assessment = Assessment.objects.get(pk=assessment.pk)
-        organisations = dict(assessment.units.values_list("organisation__code", "organisation_id"))
-        rows = read_survey_file(Path(options["file"]), organisations)
+        if bool(options["file"]) == bool(options["from_survey"]):
+            raise _fail("give either a results file or --from-survey CODE")
         try:
-            count = enter_survey_results(assessment, by=person, results=rows)
+            if options["from_survey"]:
+                count = self._from_survey(assessment, person, options["from_survey"])
+            else:
+                organisations = dict(
+                    assessment.units.values_list("organisation__code", "organisation_id")
+                )
+                rows = read_survey_file(Path(options["file"]), organisations)
+                count = enter_survey_results(assessment, by=person, results=rows)
         except PermissionDenied:
             raise _fail(f"{person.username} may not enter survey results here") from None
         except ValidationError as error:
             for message in error.messages:
                 self.stderr.write(f"error: {message}")
-            raise _fail(f"{options['file']}: nothing was entered") from None
+            raise _fail(
+                f"{options['file'] or options['from_survey']}: nothing was entered"
+            ) from None
         self.stdout.write(f"{count} survey results entered in {assessment.title}.")
+
+    def _from_survey(self, assessment: Any, person: User, code: str) -> int:
+        from parindex.forecasting.satisfaction import fill_from_survey
+
+        survey = access.surveys_for(person).filter(code=code).first()
+        if survey is None:
+            raise _fail(f"survey {code} not found")
+        return fill_from_survey(assessment, survey, by=person)
 
     def _results(self, options: dict[str, Any]) -> None:
         from parindex.assessment.models import Assessment
