@@ -36,7 +36,7 @@ from parindex.reporting import actions as reporting_actions
 from parindex.reporting import progress
 from parindex.reporting.lights import quantity_light
 from parindex.reporting.models import Item, PeriodKind, Report, Round, TargetStatus, Value
-from parindex.web import demo_assessment
+from parindex.web import demo_assessment, demo_survey
 
 DEMO_PASSWORD = "LaoCai-2020-demo"
 DEMO_PROVINCE = "lao-cai-1991"
@@ -121,9 +121,17 @@ def load_demo() -> list[DemoPerson]:
     plan = _load_plan(provinces[DEMO_PROVINCE])
     _load_rounds(plan)
     _load_assessments(provinces[DEMO_PROVINCE])
+    # The 2020 satisfaction survey, generated: the forecast reads its measured satisfaction.
+    demo_survey.load_survey(
+        provinces[DEMO_PROVINCE], User.objects.get(username=_coordinator_username())
+    )
     # The national results of past years, for the results page and the forecast.
     load_published_results(by=None)
     return list(PEOPLE)
+
+
+def _coordinator_username() -> str:
+    return next(p.username for p in PEOPLE if p.role == Role.COORDINATOR)
 
 
 def _load_orgs(document: OrgsDocument) -> dict[str, Organisation]:

@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 except DemoError as error:
                     raise CommandError(str(error)) from None
             self.stdout.write(
-                "Loaded the demo province: Lào Cai (2020) and its 2025 reorganisation, criteria trees, and plan 165/KH-UBND."
+                "Loaded the demo province: Lào Cai (2020) and its 2025 reorganisation, criteria trees, plan 165/KH-UBND, and the generated 2020 satisfaction survey sipas-2020."
             )
         labels = dict(Role.choices)
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
