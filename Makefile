@@ -41,7 +41,7 @@ PG_MARKERS ?= not browser
 TEST_ENV := PARINDEX_PLAIN_STATIC=1
 
 .PHONY: help install run test system-deps lint format typecheck test-sqlite test-pg messages clean \
-	bench-dossiers
+	bench-dossiers bench-surveys
 
 help:
 	@echo "make run          install, migrate, load the demo province, serve on http://127.0.0.1:8000"
@@ -54,6 +54,7 @@ help:
 	@echo "make test-pg      pytest on a temporary PostgreSQL 15 cluster, without browser tests"
 	@echo "make messages     update and compile the Vietnamese translations"
 	@echo "make bench-dossiers  the dossier KPI benchmark (installs pandas and polars, 10M dossiers)"
+	@echo "make bench-surveys  the survey indices of a million responses against pandas (installs pandas)"
 	@echo "make clean        remove .venv, .tools and caches (var/ is kept)"
 
 # --- environment ----------------------------------------------------------------------------
@@ -131,6 +132,13 @@ bench-dossiers: $(VENV_STAMP)
 messages: $(VENV_STAMP)
 	$(PARINDEX) makemessages -l vi --ignore=.venv --ignore=.tools --ignore=var
 	$(PARINDEX) compilemessages --ignore=.venv --ignore=.tools
+
+# The survey benchmark's baseline needs pandas, from the `bench` dependency group (pyproject.toml);
+# the product and `make test` do not. SQLite only: DATABASE_URL is ignored.
+bench-surveys: $(VENV_STAMP)
+	UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(VENV) \
+		$(UV) sync --frozen --group bench --python $(PYTHON)
+	env -u DATABASE_URL $(BIN)/python -m bench.surveys $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache test-results
