@@ -214,8 +214,14 @@ def count_by_quarter(
         .annotate(key=(F("response__agency_id") * width + F("question_id")) * 8 + F("quarter"))
         .values_list("key")
         .annotate(
-            n=Count("pk"),
-            satisfied=Count("pk", filter=Q(number__gte=stats.SATISFIED_FROM)),
+            n=Count("*"),
+            satisfied=Sum(
+                Case(
+                    When(number__gte=stats.SATISFIED_FROM, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            ),
             total=Sum("number"),
         )
         .order_by()
