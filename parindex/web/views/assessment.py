@@ -339,6 +339,14 @@ def _render_assessment(
             "edit_errors": edit_errors or {},
             "survey_text": survey_text,
             "survey_error": survey_error,
+            # The province's satisfaction surveys, to fill the survey sub-criteria from one.
+            "surveys": list(
+                access.surveys_for(user)
+                .filter(province_id=assessment.province_id)
+                .order_by("-starts_on", "code")
+            )
+            if manage and assessment.status == AssessmentStatus.OPEN
+            else [],
             "badges": STATUS_BADGES,
             "states": ASSESSMENT_LABELS,
             "history": _history(user, assessment) if manage else [],
@@ -450,6 +458,8 @@ def assessment_survey(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = access.assessment_for(request.user, pk)
     if not access.can_manage_assessment(request.user, assessment.province_id):
         raise PermissionDenied
+    if "survey" in request.POST:
+        return _fill_from_survey(request, assessment)
     text = nfc(request.POST.get("results", ""))
     organisations = {
         code: org_id
@@ -466,6 +476,30 @@ def assessment_survey(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_assessment(
             request, assessment, survey_text=text, survey_error=" ".join(_messages_of(error))
         )
+    messages.success(request, _("%(n)s survey results were entered.") % {"n": count})
+    return redirect("assessment_detail", pk=assessment.pk)
+
+
+def _fill_from_survey(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    """The same form's other way: the figures of one of the province's satisfaction surveys,
+    for the sub-criteria mapped to its factors."""
+    from parindex.forecasting.satisfaction import fill_from_survey
+
+    survey = (
+        access.surveys_for(request.user)
+        .filter(province_id=assessment.province_id, pk=str(request.POST["survey"]))
+        .first()
+        if str(request.POST["survey"]).isdigit()
+        else None
+    )
+    if survey is None:
+        return _render_assessment(
+            request, assessment, survey_error=str(_("Choose one of the province's surveys."))
+        )
+    try:
+        count = fill_from_survey(assessment, survey, by=access.actor(request.user))
+    except ValidationError as error:
+        return _render_assessment(request, assessment, survey_error=" ".join(_messages_of(error)))
     messages.success(request, _("%(n)s survey results were entered.") % {"n": count})
     return redirect("assessment_detail", pk=assessment.pk)
 
