@@ -65,10 +65,10 @@ def test_quarters_are_cut_at_the_provinces_midnight(survey: Survey, coordinator:
         for r in found.rows
         if r.factor == "overall"
     }
-    assert overall[("so-tu-phap", "2020Q1")] == (1, 1, 5)
-    assert overall[("so-tu-phap", "2020Q2")] == (2, 1, 3.5)
-    assert overall[("so-tu-phap", "all")] == (3, 2, 4)
-    assert overall[("tp-lao-cai", "2020Q4")] == (1, 1, 5)
+    assert overall[("so-tu-phap", "2020Q1")] == (1, 1, Decimal(5))
+    assert overall[("so-tu-phap", "2020Q2")] == (2, 1, Decimal("3.5"))
+    assert overall[("so-tu-phap", "all")] == (3, 2, Decimal(4))
+    assert overall[("tp-lao-cai", "2020Q4")] == (1, 1, Decimal(5))
     # The province weighted by each period's volumes: Q1 (40·1 + 300·0) / 340.
     province = found.province_of("2020Q1")["overall"]
     assert province.weighted and province.share == Decimal(40) / Decimal(340)
