@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from parindex.orgs import access
@@ -176,68 +177,117 @@ def _satisfaction_questions(survey: Survey) -> dict[int, str]:
     )
 
 
+# Each answer's score (1–5) takes 3 bits of a response's packed scores: 20 questions fit in the
+# 63 bits of a signed 64-bit integer.
+_BITS = 3
+_PACKED = 20
+
+
 def count_by_quarter(
     survey: Survey, responses: QuerySet[Response] | None = None
 ) -> dict[tuple[int, str, str], stats.Tally]:
     """The survey's satisfaction answers counted per (agency id, factor, quarter) by one grouped
-    query. The quarter of each answer is decided in the database by comparing its moment with
-    the quarters' bounds (local midnight, so the same on every database and time zone; outside
-    the survey it is NULL and the answer is left out), and the group is one whole number
-    (agency, question, quarter packed together), which SQLite sorts and PostgreSQL hashes
-    fastest; only the counts leave the database. `responses` narrows the answers to those a
-    person may read."""
+    SQL aggregate, in two steps inside the database:
+
+    1. each response's scores are packed into one whole number, 3 bits per satisfaction
+       question (`SUM(score << 3·position)` over its answers: one answer per question, so
+       nothing carries), reading the answers in the order of their response (an index), so the
+       database aggregates them as it goes, without sorting millions of answers;
+    2. the packed responses are grouped per agency and quarter (the quarter decided by comparing
+       the response's moment with the quarters' bounds at the province's midnight, the same on
+       every database and time zone), and each question's count, satisfied and sum of scores are
+       read back out of the bits: only a sort of the responses, not of their answers.
+
+    Only the counts leave the database. `responses` narrows the answers to those a person may
+    read. A questionnaire with more than 20 satisfaction questions takes one query per 20."""
     questions = _satisfaction_questions(survey)
     quarters = quarters_of(survey)
     if not questions or not quarters:
         return {}
-    answers = Answer.objects.filter(
-        response__survey=survey, question_id__in=list(questions), number__isnull=False
-    )
-    if responses is not None:
-        answers = answers.filter(response__in=responses)
-    # Question ids and quarter numbers packed below the agency id:
-    # key = (agency · width + question) · 8 + quarter number.
-    width = max(questions) + 1
-    quarter = Case(
-        When(response__submitted_at__lt=_moment(quarters[0][1]), then=None),
-        *(
-            When(response__submitted_at__lt=_moment(after), then=Value(number))
-            for number, (_label, _first, after) in enumerate(quarters)
-        ),
-        default=None,
-        output_field=IntegerField(),
-    )
-    # Not filtered on the moment: an index on it would make the database visit every answer
-    # through its response; the few answers outside the survey fall in the NULL group.
-    counted = (
-        answers.annotate(quarter=quarter)
-        .annotate(key=(F("response__agency_id") * width + F("question_id")) * 8 + F("quarter"))
-        .values_list("key")
-        .annotate(
-            n=Count("*"),
-            satisfied=Sum(
-                Case(
-                    When(number__gte=stats.SATISFIED_FROM, then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            ),
-            total=Sum("number"),
-        )
-        .order_by()
-    )
-    labels = [label for label, _first, _after in quarters]
+    ordered = sorted(questions)
     tallies: dict[tuple[int, str, str], stats.Tally] = {}
-    for key, n, satisfied, total in counted:
-        if key is None:
-            continue
-        rest, number = divmod(key, 8)
-        agency, question = divmod(rest, width)
-        found = tallies.setdefault((agency, questions[question], labels[number]), stats.Tally())
-        found.n += n
-        found.satisfied += satisfied
-        found.total += int(total or 0)
+    for start in range(0, len(ordered), _PACKED):
+        chunk = ordered[start : start + _PACKED]
+        for agency, number, counts in _packed_counts(survey, chunk, quarters, responses):
+            label = quarters[number][0]
+            for question, (n, satisfied, total) in zip(chunk, counts, strict=True):
+                if not n:
+                    continue
+                found = tallies.setdefault((agency, questions[question], label), stats.Tally())
+                found.n += n
+                found.satisfied += satisfied
+                found.total += total
     return tallies
+
+
+def _packed_counts(
+    survey: Survey,
+    questions: list[int],
+    quarters: list[tuple[str, date, date]],
+    responses: QuerySet[Response] | None,
+) -> list[tuple[int, int, list[tuple[int, int, int]]]]:
+    """(agency id, quarter number, [(n, satisfied, total) per question]) per agency × quarter."""
+    answer, response = Answer._meta.db_table, Response._meta.db_table
+    moment = connection.ops.adapt_datetimefield_value
+    params: list[Any] = []
+    # Which 3 bits each question's score takes, as the power of 2 it is multiplied by (the same
+    # arithmetic on SQLite and PostgreSQL; the ids and powers are whole numbers of ours).
+    place = " ".join(
+        f"WHEN {int(pk)} THEN {1 << (index * _BITS)}" for index, pk in enumerate(questions)
+    )
+    listed = ", ".join(str(int(pk)) for pk in questions)
+    inner = (
+        f"SELECT a.response_id AS rid, "
+        f"CAST(SUM(CAST(a.number AS BIGINT) * (CASE a.question_id {place} END)) AS BIGINT) "
+        f"AS code FROM {answer} a WHERE a.number IS NOT NULL AND a.question_id IN ({listed}) "
+        # The survey's responses are one range of ids but for those of surveys run at the same
+        # time, which the outer query leaves out: the answers are read through their index on
+        # the response, in its order.
+        f"AND a.response_id BETWEEN (SELECT MIN(id) FROM {response} WHERE survey_id = %s) "
+        f"AND (SELECT MAX(id) FROM {response} WHERE survey_id = %s) "
+        f"GROUP BY a.response_id"
+    )
+    inner_params = [survey.pk, survey.pk]
+    cases = ["CASE WHEN r.submitted_at < %s THEN NULL"]
+    params.append(moment(_moment(quarters[0][1])))
+    for number, (_label, _first, after) in enumerate(quarters):
+        cases.append(f"WHEN r.submitted_at < %s THEN {number}")
+        params.append(moment(_moment(after)))
+    quarter = " ".join(cases) + " ELSE NULL END"
+    columns = []
+    for index in range(len(questions)):
+        # `%%`: the modulo, written for the driver's parameter style.
+        digit = f"((x.code / {1 << (index * _BITS)}) %% {1 << _BITS})"
+        columns.append(
+            f"SUM(CASE WHEN {digit} > 0 THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN {digit} >= {stats.SATISFIED_FROM} THEN 1 ELSE 0 END), "
+            f"SUM({digit})"
+        )
+    where = "r.survey_id = %s"
+    outer_params: list[Any] = [survey.pk]
+    if responses is not None:
+        allowed, allowed_params = responses.values("pk").query.sql_with_params()
+        where += f" AND r.id IN ({allowed})"
+        outer_params.extend(allowed_params)
+    sql = (
+        f"SELECT r.agency_id, {quarter} AS quarter, {', '.join(columns)} "
+        f"FROM ({inner}) x CROSS JOIN {response} r "
+        f"WHERE r.id = x.rid AND {where} "
+        f"GROUP BY r.agency_id, 2"
+    )
+    found: list[tuple[int, int, list[tuple[int, int, int]]]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *inner_params, *outer_params])
+        for row in cursor.fetchall():
+            agency, number, *sums = row
+            if number is None:
+                continue  # outside the survey's dates
+            counts = [
+                (int(sums[i] or 0), int(sums[i + 1] or 0), int(sums[i + 2] or 0))
+                for i in range(0, len(sums), 3)
+            ]
+            found.append((int(agency), int(number), counts))
+    return found
 
 
 def all_indices(
