@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "parindex.benchmark",
     "parindex.forecasting",
     "parindex.surveys",
+    "parindex.dossiers",
     "parindex.exports",
     "parindex.scoring",
     "parindex.api",
@@ -210,6 +211,9 @@ FORMAT_MODULE_PATH = ["parindex.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(os.environ.get("PARINDEX_MEDIA_ROOT", VAR_DIR / "media"))
+# One-stop-shop dossiers: a folder of Parquet partitions per province under this one
+# (docs/dossiers.md, "Store layout"); on a cluster, a shared file system mounted on every server.
+PARINDEX_DOSSIER_STORE = Path(os.environ.get("PARINDEX_DOSSIER_STORE", VAR_DIR / "dossiers"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

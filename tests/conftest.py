@@ -93,6 +93,14 @@ def _media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield media
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _dossier_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Dossier stores go to a temporary folder, never to var/dossiers."""
+    folder = tmp_path_factory.mktemp("dossiers")
+    with override_settings(PARINDEX_DOSSIER_STORE=folder):
+        yield folder
+
+
 @pytest.fixture(autouse=True)
 def _fresh_page_cache() -> Iterator[None]:
     """Each test starts with no kept page parts: a rolled-back test's ids are reused by the next

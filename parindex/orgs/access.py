@@ -35,6 +35,7 @@ from parindex.orgs.models import (
 if TYPE_CHECKING:
     from parindex.assessment.models import AssessedUnit, Assessment, Document, Entry
     from parindex.benchmark.models import ProvinceResult, ResultYear
+    from parindex.dossiers.models import AgencyCode, DossierImport, SourceMapping
     from parindex.forecasting.models import ActionLine, GapAction, Scenario
     from parindex.methodology.models import Framework, Node
     from parindex.plans.models import Plan, PlanImport
@@ -900,3 +901,79 @@ def public_survey(survey_code: str) -> Survey:
     if found is None:
         raise NotFound(f"survey {survey_code} not found")
     return found
+
+
+# --- one-stop-shop dossiers ------------------------------------------------------------------
+#
+# A province's dossiers and their figures are read in full by its coordinators and leaders; an
+# agency's people read the rows of the agency codes matched to their agency, nothing else.
+# Coordinators import dossiers, save mappings, match agency codes and choose the settings.
+
+
+def dossier_provinces_for(user: AnyUser) -> OrganisationQuerySet:
+    """Provinces some of whose dossier figures the person may read."""
+    who = access_for(user)
+    if who.superuser:
+        return Organisation.objects.filter(kind=OrgKind.PROVINCE)
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    own = Organisation.objects.filter(pk__in=who.own_agencies).values("province_id")
+    return Organisation.objects.filter(kind=OrgKind.PROVINCE).filter(
+        Q(pk__in=who.province_wide) | Q(pk__in=own)
+    )
+
+
+def dossier_province_for(user: AnyUser, code: str) -> Organisation:
+    found = dossier_provinces_for(user).filter(code=code).first()
+    if found is None:
+        raise NotFound(f"province {code} not found")
+    return found
+
+
+def reads_all_dossiers(user: AnyUser, province_id: int) -> bool:
+    who = access_for(user)
+    return who.superuser or province_id in who.province_wide
+
+
+def dossier_organisations_for(user: AnyUser, province_id: int) -> frozenset[int] | None:
+    """The organisations whose matched agency codes the person reads; None for all of the
+    province's codes, matched or not."""
+    if reads_all_dossiers(user, province_id):
+        return None
+    return access_for(user).own_agencies
+
+
+def can_manage_dossiers(user: AnyUser, province_id: int | None) -> bool:
+    """The province's coordinators import its dossiers and keep their mappings and settings."""
+    return can_manage_organisations(user, province_id)
+
+
+def dossier_imports_for(user: AnyUser) -> QuerySet[DossierImport]:
+    from parindex.dossiers.models import DossierImport
+
+    who = access_for(user)
+    if who.superuser:
+        return DossierImport.objects.all()
+    return DossierImport.objects.filter(province_id__in=who.province_wide)
+
+
+def dossier_import_for(user: AnyUser, pk: int | str) -> DossierImport:
+    return _one(dossier_imports_for(user).select_related("province"), pk, "dossier import")
+
+
+def dossier_mappings_for(user: AnyUser) -> QuerySet[SourceMapping]:
+    from parindex.dossiers.models import SourceMapping
+
+    who = access_for(user)
+    if who.superuser:
+        return SourceMapping.objects.all()
+    return SourceMapping.objects.filter(province_id__in=who.province_wide)
+
+
+def dossier_agency_codes_for(user: AnyUser) -> QuerySet[AgencyCode]:
+    from parindex.dossiers.models import AgencyCode
+
+    who = access_for(user)
+    if who.superuser:
+        return AgencyCode.objects.all()
+    return AgencyCode.objects.filter(province_id__in=who.province_wide)

@@ -1,0 +1,135 @@
+"""The official form (Biểu số 06/VPCP/KSTT) as a person may read it: the KPI engine's rows over
+the province's store, restricted to the agency codes the person reads, with each code's match
+to an organisation. What the command line, the API, the exporter and the pages show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from parindex.dossiers import reading
+from parindex.dossiers.kpis import KpiSettings, compute_forms
+from parindex.dossiers.periods import Period, parse_period
+from parindex.orgs import access
+from parindex.orgs.access import AnyUser
+from parindex.orgs.models import Organisation
+
+# The counts of a row, in the form's order, as the JSON names them.
+COUNTS: tuple[str, ...] = (
+    "tong_so",
+    "nhan_truc_tuyen",
+    "nhan_truc_tiep_bcci",
+    "tu_ky_truoc",
+    "da_gq",
+    "da_gq_truoc_han",
+    "da_gq_dung_han",
+    "da_gq_qua_han",
+    "dang_gq",
+    "dang_gq_trong_han",
+    "dang_gq_qua_han",
+    "tra_kq_bcci",
+    "so_tthc_phat_sinh",
+    "so_tthc_tt34_bcci",
+)
+RATES: tuple[str, ...] = (
+    "ty_le_dung_han",
+    "ty_le_dung_han_ca_dang_qua_han",
+    "ty_le_truc_tuyen",
+    "ty_le_nhan_bcci",
+    "ty_le_tra_bcci",
+    "ty_le_tthc_tt34_bcci",
+)
+PLACES = Decimal("0.0001")
+
+
+class FormError(ValueError):
+    """A bad period or agency; the message says which."""
+
+
+@dataclass(frozen=True)
+class FormRow:
+    agency: str
+    period: Period
+    organisation: Organisation | None
+    counts: dict[str, int]
+    rates: dict[str, tuple[int, int] | None]  # numerator, denominator
+
+    @property
+    def matched(self) -> bool:
+        return self.organisation is not None
+
+    def fraction(self, name: str) -> float | None:
+        """A rate as a fraction rounded half-up to four places (0.9532), None without a
+        denominator."""
+        rate = self.rates[name]
+        if rate is None:
+            return None
+        numerator, denominator = rate
+        return float((Decimal(numerator) / Decimal(denominator)).quantize(PLACES, ROUND_HALF_UP))
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "agency": self.agency,
+            "period": self.period.code,
+            **{name: self.counts[name] for name in COUNTS},
+            **{name: self.fraction(name) for name in RATES},
+            "matched": self.matched,
+        }
+
+
+def engine_settings(province: Organisation) -> KpiSettings:
+    saved = reading.kpi_setting(province)
+    return KpiSettings(
+        carried_over_from_start_day=saved.carried_over_from_start_day,
+        on_time_rate="due" if saved.on_time_rate == "due" else "resolved",
+    )
+
+
+def form_rows(
+    user: AnyUser, province: Organisation, period: str, agency: str | None = None
+) -> list[FormRow]:
+    """One row per agency code the person reads (all of the province's for its coordinators
+    and leaders; the codes matched to their own agency for an agency's people), for `period`
+    (2024Q2, 2024H1, 2024, or 2024-01-15..2024-03-31). `agency` keeps one code."""
+    try:
+        chosen = parse_period(period)
+    except ValueError as error:
+        raise FormError(str(error)) from None
+    matches = reading.matches(province)
+    readable = access.dossier_organisations_for(user, province.pk)
+    codes = [
+        code
+        for code, match in matches.items()
+        if readable is None
+        or (match.organisation is not None and match.organisation.pk in readable)
+    ]
+    if agency is not None:
+        if agency not in codes:
+            raise FormError(f"agency {agency}: not found")
+        codes = [agency]
+    if not codes:
+        return []
+    store = reading.store_for(province)
+    relation = store.relation(chosen.start, chosen.end)
+    with reading.connect() as con:
+        computed = compute_forms(
+            con,
+            relation,
+            [chosen],
+            agencies=None if readable is None and agency is None else codes,
+            settings=engine_settings(province),
+        )
+    rows = []
+    for row in computed:
+        match = matches.get(row.agency)
+        rows.append(
+            FormRow(
+                agency=row.agency,
+                period=chosen,
+                organisation=match.organisation if match else None,
+                counts={name: int(row.counts[name]) for name in COUNTS},
+                rates={name: row.rate(name) for name in RATES},
+            )
+        )
+    return rows

@@ -1,0 +1,377 @@
+"""The dossier store: one province's one-stop-shop dossiers as Parquet files read by DuckDB.
+
+Layout under the store's folder (docs/dossiers.md, "Store layout"):
+
+    manifest.json                      which files make up the store now (swapped atomically)
+    data/finished=2024-05/g17.parquet  dossiers finished in May 2024, sorted by received date
+    data/finished=open/g18.parquet     dossiers not finished yet
+    keys/received=2024-05/g18.parquet  ma_ho_so → partition, for dossiers received in May 2024
+    .lock                              held while a write is under way
+
+A period [qs, qe] needs the dossiers active in it: received on or before qe and not finished
+before qs. Those live in the partitions finished in qs's month or later plus the unfinished
+one, and inside each partition the rows are sorted by received date, so Parquet's row-group
+statistics skip the rows received after qe. `relation()` names only those files.
+
+A write (`merge`) rewrites only the partitions its dossiers land in or leave, and the key files
+of the months they were received in: importing one more month touches that month, the
+unfinished partition and the keys of the month, whatever the store's size. New files get a new
+generation's name; the manifest is then replaced in one `os.replace`, so a reader sees the old
+store or the new one, never a mixture, and a failed write leaves the old store as it was. The
+files a write replaces are deleted by the next write, so a reader still holding the previous
+manifest finds its files. Writes are serialised by an exclusive lock on `.lock`.
+
+Pure: DuckDB and the standard library, no Django.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+# The columns the KPI engine reads (the contract), then the store's own.
+CANONICAL: tuple[tuple[str, str], ...] = (
+    ("ma_ho_so", "VARCHAR"),
+    ("co_quan", "VARCHAR"),
+    ("ma_tthc", "VARCHAR"),
+    ("kenh_thuc_hien", "UTINYINT"),
+    ("muc_do", "UTINYINT"),
+    ("tra_kq_bcci", "BOOLEAN"),
+    ("trang_thai", "VARCHAR"),
+    ("ngay_tiep_nhan", "DATE"),
+    ("ngay_hen_tra", "DATE"),
+    ("ngay_ket_thuc_xu_ly", "DATE"),
+)
+# `extra`: the file's other columns as a JSON object of texts; `nguon`: the source system;
+# `lan_nhap`: the import run that last wrote the row.
+OWN: tuple[tuple[str, str], ...] = (
+    ("extra", "VARCHAR"),
+    ("nguon", "VARCHAR"),
+    ("lan_nhap", "BIGINT"),
+)
+COLUMNS: tuple[tuple[str, str], ...] = CANONICAL + OWN
+COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _ in COLUMNS)
+
+OPEN = "open"  # the partition of dossiers not finished yet
+MANIFEST = "manifest.json"
+LOCK = ".lock"
+# Seconds a write waits for another one to finish before giving up.
+LOCK_WAIT = 120.0
+# Rows per Parquet row group: small enough that a period's date range skips most groups of an
+# old partition, large enough to keep the scan columnar.
+ROW_GROUP = 65_536
+
+
+class StoreBusy(RuntimeError):
+    """Another write held the store longer than `LOCK_WAIT`."""
+
+
+class StoreDamaged(RuntimeError):
+    """The manifest is unreadable or names a file that is missing."""
+
+
+@dataclass
+class Manifest:
+    generation: int = 0
+    data: dict[str, str] = field(default_factory=dict)  # partition → file, relative to the root
+    keys: dict[str, str] = field(default_factory=dict)  # received month → key file
+    rows: dict[str, int] = field(default_factory=dict)  # partition → rows
+    retired: list[str] = field(default_factory=list)  # replaced files, deleted by the next write
+
+    def files(self) -> set[str]:
+        return set(self.data.values()) | set(self.keys.values())
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    inserted: int
+    updated: int
+    partitions: tuple[str, ...]  # data partitions written (or emptied)
+    key_months: tuple[str, ...]  # key files written
+    generation: int
+
+
+def quote(path: Path | str) -> str:
+    """A SQL string literal."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def empty_relation() -> str:
+    columns = ", ".join(f"CAST(NULL AS {kind}) AS {name}" for name, kind in COLUMNS)
+    return f"(SELECT {columns} WHERE false)"
+
+
+def month_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+class Store:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def manifest(self) -> Manifest:
+        path = self.root / MANIFEST
+        if not path.exists():
+            return Manifest()
+        try:
+            raw = json.loads(path.read_text("utf-8"))
+            return Manifest(
+                generation=int(raw["generation"]),
+                data=dict(raw["data"]),
+                keys=dict(raw["keys"]),
+                rows={k: int(v) for k, v in raw.get("rows", {}).items()},
+                retired=list(raw.get("retired", [])),
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise StoreDamaged(f"{path}: unreadable manifest ({error})") from None
+
+    def partitions(self) -> dict[str, int]:
+        """Partition → dossiers in it."""
+        return dict(sorted(self.manifest().rows.items()))
+
+    def size(self) -> int:
+        return sum(self.manifest().rows.values())
+
+    def files_for(self, start: date | None = None, manifest: Manifest | None = None) -> list[Path]:
+        """The data files a period starting on `start` needs (every file without a start)."""
+        manifest = manifest or self.manifest()
+        first = month_of(start) if start is not None else ""
+        return [
+            self.root / name
+            for part, name in sorted(manifest.data.items())
+            if part == OPEN or part >= first
+        ]
+
+    def relation(self, start: date | None = None, end: date | None = None) -> str:
+        """A SQL relation with the canonical columns for the dossiers active in [start, end]
+        (all dossiers without bounds; the rows outside are left for the KPI query to drop,
+        the bounds only choose files and give DuckDB the received-date filter to skip row
+        groups with)."""
+        files = self.files_for(start)
+        if not files:
+            return empty_relation()
+        names = ", ".join(quote(f) for f in files)
+        scan = f"read_parquet([{names}])"
+        if end is not None:
+            return f"(SELECT * FROM {scan} WHERE ngay_tiep_nhan <= DATE {quote(end.isoformat())})"
+        return scan
+
+    # --- writing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def lock(self, wait: float = LOCK_WAIT) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / LOCK, "a+b") as handle:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise StoreBusy(
+                            f"{self.root}: another import is still writing the store"
+                        ) from None
+                    time.sleep(0.2)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def merge(
+        self, con: duckdb.DuckDBPyConnection, staged: str, *, before_swap: object = None
+    ) -> MergeOutcome:
+        """Insert or update the dossiers of the table `staged` (the store's columns, one row per
+        ma_ho_so). Holds the lock; on any error the new files are removed and the store is
+        left as it was. `before_swap`, when callable, runs just before the manifest is swapped
+        (a caller's last check, which may still raise to abandon the write)."""
+        with self.lock():
+            old = self.manifest()
+            self._sweep(old)
+            written: list[Path] = []
+            try:
+                outcome, new = self._write(con, staged, old, written)
+                if callable(before_swap):
+                    before_swap()
+                self._swap(new)
+            except BaseException:
+                for path in written:
+                    path.unlink(missing_ok=True)
+                raise
+            return outcome
+
+    def _write(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        staged: str,
+        old: Manifest,
+        written: list[Path],
+    ) -> tuple[MergeOutcome, Manifest]:
+        generation = old.generation + 1
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _incoming AS
+            SELECT *, strftime(ngay_tiep_nhan, '%Y-%m') AS _received,
+                   coalesce(strftime(ngay_ket_thuc_xu_ly, '%Y-%m'), '{OPEN}') AS _part
+            FROM {staged}"""
+        )
+        months = [r[0] for r in con.execute("SELECT DISTINCT _received FROM _incoming").fetchall()]
+        key_files = [self.root / old.keys[m] for m in months if m in old.keys]
+        if key_files:
+            scan = ", ".join(quote(f) for f in key_files)
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE _known AS SELECT * FROM read_parquet([{scan}])"
+            )
+        else:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _known "
+                "(ma_ho_so VARCHAR, part VARCHAR, received VARCHAR)"
+            )
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE _moves AS
+            SELECT i.ma_ho_so, i._part AS new_part, k.part AS old_part
+            FROM _incoming i LEFT JOIN _known k USING (ma_ho_so)"""
+        )
+        updated = con.execute("SELECT count(*) FROM _moves WHERE old_part IS NOT NULL").fetchone()
+        total = con.execute("SELECT count(*) FROM _moves").fetchone()
+        assert updated is not None and total is not None
+        touched = sorted(
+            {
+                r[0]
+                for r in con.execute(
+                    "SELECT new_part FROM _moves UNION SELECT old_part FROM _moves "
+                    "WHERE old_part IS NOT NULL"
+                ).fetchall()
+            }
+        )
+        new = Manifest(
+            generation=generation,
+            data=dict(old.data),
+            keys=dict(old.keys),
+            rows=dict(old.rows),
+            retired=[],
+        )
+        columns = ", ".join(COLUMN_NAMES)
+        for part in touched:
+            keep = ""
+            if part in old.data:
+                keep = (
+                    f"SELECT {columns} FROM read_parquet({quote(self.root / old.data[part])}) "
+                    "WHERE ma_ho_so NOT IN (SELECT ma_ho_so FROM _incoming) UNION ALL "
+                )
+            rows = f"{keep}SELECT {columns} FROM _incoming WHERE _part = {quote(part)}"
+            name = f"data/finished={part}/g{generation}.parquet"
+            count = self._copy(con, rows, name, "ngay_tiep_nhan, co_quan, ma_ho_so", written)
+            if part in old.data:
+                new.retired.append(old.data[part])
+            if count:
+                new.data[part] = name
+                new.rows[part] = count
+            else:
+                new.data.pop(part, None)
+                new.rows.pop(part, None)
+        for month in sorted(months):
+            keep = ""
+            if month in old.keys:
+                keep = (
+                    "SELECT ma_ho_so, part, received FROM _known WHERE received = "
+                    f"{quote(month)} AND ma_ho_so NOT IN (SELECT ma_ho_so FROM _incoming) "
+                    "UNION ALL "
+                )
+            rows = (
+                f"{keep}SELECT ma_ho_so, _part AS part, _received AS received FROM _incoming "
+                f"WHERE _received = {quote(month)}"
+            )
+            name = f"keys/received={month}/g{generation}.parquet"
+            self._copy(con, rows, name, "ma_ho_so", written)
+            if month in old.keys:
+                new.retired.append(old.keys[month])
+            new.keys[month] = name
+        for table in ("_incoming", "_known", "_moves"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        outcome = MergeOutcome(
+            inserted=total[0] - updated[0],
+            updated=updated[0],
+            partitions=tuple(touched),
+            key_months=tuple(sorted(months)),
+            generation=generation,
+        )
+        return outcome, new
+
+    def _copy(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        rows: str,
+        name: str,
+        order: str,
+        written: list[Path],
+    ) -> int:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        written.append(path)
+        con.execute(
+            f"COPY (SELECT * FROM ({rows}) ORDER BY {order}) TO {quote(path)} "
+            f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})"
+        )
+        meta = con.execute(
+            f"SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata({quote(path)})"
+        ).fetchone()
+        assert meta is not None
+        return int(meta[0])
+
+    def _swap(self, new: Manifest) -> None:
+        path = self.root / MANIFEST
+        temporary = self.root / f"{MANIFEST}.g{new.generation}.tmp"
+        body = {
+            "generation": new.generation,
+            "data": dict(sorted(new.data.items())),
+            "keys": dict(sorted(new.keys.items())),
+            "rows": dict(sorted(new.rows.items())),
+            "retired": sorted(new.retired),
+        }
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(body, handle, indent=1)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+        directory = os.open(self.root, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+    def _sweep(self, current: Manifest) -> None:
+        """Delete the files the previous write replaced, and any file no manifest names (what a
+        write interrupted by a crash left behind)."""
+        for name in current.retired:
+            (self.root / name).unlink(missing_ok=True)
+        keep = current.files()
+        for folder in ("data", "keys"):
+            base = self.root / folder
+            if not base.is_dir():
+                continue
+            for path in base.rglob("*.parquet"):
+                if str(path.relative_to(self.root)) not in keep:
+                    path.unlink(missing_ok=True)
+            for sub in base.iterdir():
+                if sub.is_dir() and not any(sub.iterdir()):
+                    sub.rmdir()
+        for leftover in self.root.glob(f"{MANIFEST}.g*.tmp"):
+            leftover.unlink(missing_ok=True)
+        if current.retired:
+            current.retired = []
+
+    def check(self, manifest: Manifest | None = None) -> Sequence[str]:
+        """Files the manifest names that are missing."""
+        manifest = manifest or self.manifest()
+        return sorted(name for name in manifest.files() if not (self.root / name).exists())

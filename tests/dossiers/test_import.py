@@ -1,0 +1,195 @@
+"""Importing dossier files in the reference layout: every format, idempotence, updates that
+touch only their partitions, and nothing half-saved."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from parindex.dossiers import actions
+from parindex.dossiers.models import DossierImport, ImportStatus
+from parindex.dossiers.reading import store_for
+from parindex.orgs.models import AuditEntry, User
+from tests.conftest import LaoCai
+from tests.dossiers.conftest import ROWS, csv_file, parquet_file, xlsx_file
+from tests.dossiers.support import stored
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "parquet", "csv-utf16", "csv-semicolon"])
+def test_each_format_in_the_reference_layout_imports_without_a_mapping(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path, kind: str
+) -> None:
+    path = {
+        "csv": lambda: csv_file(tmp_path / "hs.csv"),
+        "xlsx": lambda: xlsx_file(tmp_path / "hs.xlsx"),
+        "parquet": lambda: parquet_file(tmp_path / "hs.parquet"),
+        "csv-utf16": lambda: csv_file(tmp_path / "hs.csv", encoding="utf-16", delimiter="\t"),
+        "csv-semicolon": lambda: csv_file(tmp_path / "hs.csv", delimiter=";"),
+    }[kind]()
+    run = actions.import_dossiers(lao_cai.province, path, by=coordinator)
+    assert (run.status, run.rows, run.inserted, run.updated) == (ImportStatus.DONE, 6, 6, 0)
+    rows = stored(lao_cai.province)
+    assert sorted(rows) == [r[0] for r in ROWS]
+    first = rows["HS-001"]
+    assert first["co_quan"] == "so-tu-phap"
+    assert first["kenh_thuc_hien"] == 2 and first["muc_do"] == 4
+    assert first["tra_kq_bcci"] is False and rows["HS-002"]["tra_kq_bcci"] is True
+    assert first["ngay_tiep_nhan"] == date(2024, 3, 28)
+    assert first["ngay_ket_thuc_xu_ly"] == date(2024, 4, 3)
+    assert rows["HS-004"]["ngay_ket_thuc_xu_ly"] is None
+    assert rows["HS-006"]["ngay_hen_tra"] is None
+    assert rows["HS-005"]["trang_thai"] == "TRA_LAI"
+
+
+def test_partitions_are_the_finished_months_and_the_unfinished(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
+    assert store_for(lao_cai.province).partitions() == {
+        "2024-04": 2,
+        "2024-05": 1,
+        "2024-06": 1,
+        "open": 2,
+    }
+
+
+def test_the_same_file_twice_leaves_the_same_store(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    path = csv_file(tmp_path / "hs.csv")
+    actions.import_dossiers(lao_cai.province, path, by=coordinator)
+    before = {k: {**v, "lan_nhap": None} for k, v in stored(lao_cai.province).items()}
+    again = actions.import_dossiers(lao_cai.province, path, by=coordinator)
+    assert (again.inserted, again.updated) == (0, 6)
+    after = {k: {**v, "lan_nhap": None} for k, v in stored(lao_cai.province).items()}
+    assert after == before
+
+
+def test_an_updated_dossier_changes_its_row_and_rewrites_only_the_partitions_it_touches(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
+    store = store_for(lao_cai.province)
+    files_before = dict(store.manifest().data)
+    # HS-004, pending in the first export, is finished in July; HS-007 is new in July.
+    july = (
+        (
+            "HS-004",
+            "tp-lao-cai",
+            "2.001",
+            "2",
+            "3",
+            "false",
+            "DA_GIAI_QUYET",
+            "2024-05-20",
+            "2024-06-10",
+            "2024-07-02",
+        ),
+        (
+            "HS-007",
+            "so-tu-phap",
+            "1.003",
+            "2",
+            "4",
+            "false",
+            "DA_GIAI_QUYET",
+            "2024-07-01",
+            "2024-07-05",
+            "2024-07-04",
+        ),
+    )
+    run = actions.import_dossiers(
+        lao_cai.province, csv_file(tmp_path / "july.csv", july), by=coordinator
+    )
+    assert (run.inserted, run.updated) == (1, 1)
+    assert run.partitions == ["2024-07", "open"]
+    files_after = store.manifest().data
+    for part in ("2024-04", "2024-05", "2024-06"):
+        assert files_after[part] == files_before[part]
+    assert files_after["open"] != files_before["open"]
+    rows = stored(lao_cai.province)
+    assert len(rows) == 7
+    assert rows["HS-004"]["ngay_ket_thuc_xu_ly"] == date(2024, 7, 2)
+    assert rows["HS-004"]["trang_thai"] == "DA_GIAI_QUYET"
+    assert store.partitions()["open"] == 1
+
+
+def test_replaced_files_are_removed_by_the_next_write_not_the_one_that_replaced_them(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    path = csv_file(tmp_path / "hs.csv")
+    actions.import_dossiers(lao_cai.province, path, by=coordinator)
+    store = store_for(lao_cai.province)
+    first = store.manifest()
+    actions.import_dossiers(lao_cai.province, path, by=coordinator)
+    assert all((store.root / name).exists() for name in first.data.values())
+    actions.import_dossiers(lao_cai.province, path, by=coordinator)
+    assert not any((store.root / name).exists() for name in first.data.values())
+    assert store.check() == []
+
+
+def test_other_columns_are_kept_as_extra_json(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    header = (
+        *[
+            h
+            for h in (
+                "ma_ho_so",
+                "co_quan",
+                "ma_tthc",
+                "kenh_thuc_hien",
+                "trang_thai",
+                "ngay_tiep_nhan",
+                "ngay_hen_tra",
+                "ngay_ket_thuc_xu_ly",
+            )
+        ],
+        "Chủ hồ sơ",
+    )
+    rows = [
+        (
+            "HS-1",
+            "so-tu-phap",
+            "1.001",
+            "1",
+            "DANG_XU_LY",
+            "2024-04-01",
+            "2024-04-09",
+            "",
+            "Nguyễn Văn A",
+        )
+    ]
+    run = actions.import_dossiers(
+        lao_cai.province, csv_file(tmp_path / "hs.csv", rows, header), by=coordinator
+    )
+    assert run.status == ImportStatus.DONE
+    row = stored(lao_cai.province)["HS-1"]
+    assert row["extra"] == '{"Chủ hồ sơ":"Nguyễn Văn A"}'
+    assert row["muc_do"] is None and row["tra_kq_bcci"] is False
+
+
+def test_the_import_is_recorded_and_audited(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    run = actions.import_dossiers(
+        lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator, source="motcua"
+    )
+    assert run.created_by == coordinator and run.source == "motcua" and run.filename == "hs.csv"
+    entry = AuditEntry.objects.get(action="dossiers.import")
+    assert entry.changes["inserted"] == 6 and entry.province_id == lao_cai.province.pk
+    assert stored(lao_cai.province)["HS-001"]["lan_nhap"] == run.pk
+
+
+@pytest.mark.parametrize("role", ["reporter", "leader", "outsider"])
+def test_only_the_provinces_coordinators_import(
+    lao_cai: LaoCai, tmp_path: Path, request: pytest.FixtureRequest, role: str
+) -> None:
+    person = request.getfixturevalue(role)
+    with pytest.raises(PermissionDenied):
+        actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=person)
+    assert not DossierImport.objects.exists()
+    assert stored(lao_cai.province) == {}
