@@ -248,6 +248,27 @@ def _decoded_copy(path: Path, encoding: str, filename: str) -> Path:
     return copy
 
 
+def _check_utf8(path: Path, filename: str) -> None:
+    """Refuse a file that is not UTF-8, naming the line of the first bad byte (DuckDB's lenient
+    reading would otherwise let bad bytes through)."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    lines = 1
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(1 << 20)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                line = lines + chunk[: error.start].count(b"\n")
+                raise FileRefused(
+                    f"{filename}, line {line}: not UTF-8 text; save the file as CSV UTF-8 "
+                    "(or UTF-16) and import that"
+                ) from None
+            if not chunk:
+                return
+            lines += chunk.count(b"\n")
+
+
 def _sniff(first_line: str) -> str:
     counts = {sep: first_line.count(sep) for sep in (",", ";", "\t")}
     best = max(counts, key=lambda sep: counts[sep])
@@ -263,6 +284,8 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, filename: str) -> list
     elif len(start) > 3 and start[1:2] == b"\x00" and start[3:4] == b"\x00":
         copy = _decoded_copy(path, "utf-16-le", filename)
     source = copy or path
+    if copy is None:
+        _check_utf8(path, filename)
     try:
         with open(source, encoding="utf-8-sig", errors="strict", newline="") as text:
             try:
@@ -283,7 +306,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, filename: str) -> list
                 f"""CREATE OR REPLACE TEMP TABLE _read AS
                 SELECT * FROM read_csv({_literal(source)}, delim={_literal(delimiter)},
                     header=true, columns={{{columns}}}, quote='"', escape='"',
-                    auto_detect=false, null_padding=true, strict_mode=false, encoding='utf-8')"""
+                    auto_detect=false, null_padding=true, strict_mode=true, encoding='utf-8')"""
             )
             _number_rows(con)
         except duckdb.Error as error:
