@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from parindex.api.assessment import router as assessment_router
 from parindex.api.auth import AUTH
 from parindex.api.criteria import router as criteria_router
+from parindex.api.dossiers import router as dossiers_router
 from parindex.api.exports import router as exports_router
 from parindex.api.forecast import router as forecast_router
 from parindex.api.forecast_actions import router as gap_actions_router
@@ -23,7 +24,7 @@ from parindex.reporting.actions import Conflict
 api = NinjaAPI(
     title="parindex API",
     version="1",
-    description="Organisations, people, roles, criteria trees, plans, reporting, self-assessment and appraisal, published national results, and the year's forecast with what-if scenarios of a province's PAR INDEX work.",
+    description="Organisations, people, roles, criteria trees, plans, reporting, self-assessment and appraisal, published national results, one-stop-shop dossier KPIs, and the year's forecast with what-if scenarios of a province's PAR INDEX work.",
     auth=AUTH,
     urls_namespace="api",
 )
@@ -38,6 +39,7 @@ api.add_router("/results", results_router)
 api.add_router("/forecast", forecast_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/gap-actions", gap_actions_router)
+api.add_router("/dossiers", dossiers_router)
 
 
 @api.exception_handler(PermissionDenied)

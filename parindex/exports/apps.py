@@ -7,4 +7,11 @@ class ExportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing the modules registers their exporters.
-        from parindex.exports import assessment, forecast, people, reporting, surveys  # noqa: F401
+        from parindex.exports import (  # noqa: F401
+            assessment,
+            dossiers,
+            forecast,
+            people,
+            reporting,
+            surveys,
+        )

@@ -17,7 +17,6 @@ Bad arguments exit with status 2 and a message on standard error; a refused impo
 from __future__ import annotations
 
 import json
-import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -290,5 +289,4 @@ class Command(BaseCommand):
         elif fmt == "xlsx":
             raise _bad("-o FILE: an XLSX workbook is written to a file")
         else:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(content)
+            self.stdout.write(content.decode("utf-8-sig"), ending="")
