@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,10 +94,16 @@ def _media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield media
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _dossier_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Dossier stores go to a temporary folder, never to var/dossiers."""
-    folder = tmp_path_factory.mktemp("dossiers")
+@pytest.fixture(scope="session")
+def _dossier_stores(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("dossiers")
+
+
+@pytest.fixture(autouse=True)
+def _dossier_store(_dossier_stores: Path) -> Iterator[Path]:
+    """Each test's dossier stores go to a folder of their own (made when first written), never
+    to var/dossiers: the database is rolled back after a test, and so are the stores."""
+    folder = _dossier_stores / uuid.uuid4().hex
     with override_settings(PARINDEX_DOSSIER_STORE=folder):
         yield folder
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +32,7 @@ from parindex.assessment import actions as assessment_actions
 from parindex.assessment.models import AssessedUnit, Assessment, Document, Entry
 from parindex.benchmark.actions import load_published_results
 from parindex.benchmark.models import ProvinceResult, ResultYear
+from parindex.dossiers import actions as dossier_actions
 from parindex.exports.registry import ExportError, exporters
 from parindex.forecasting import actions as forecast_actions
 from parindex.forecasting.models import ActionLine, GapAction, Scenario
@@ -43,6 +45,7 @@ from parindex.reporting import actions
 from parindex.reporting.models import Evidence, Item, Report, Round
 from parindex.surveys import actions as survey_actions
 from tests.conftest import LaoCai, YenBai
+from tests.dossiers.support import csv_file
 from tests.plans.support import SEED, SEED_BYTES, illustrative_tree
 from tests.web.reporting_data import SmallPlan, fill, open_quarter, report_of, value_of
 
@@ -102,6 +105,7 @@ def world(
     outsider: User,
     small_plan: SmallPlan,
     media: None,
+    tmp_path: Path,
 ) -> World:
     year = small_plan.plan.year
     q4 = open_quarter(small_plan.plan, 4, date(year + 1, 1, 10))
@@ -207,6 +211,8 @@ def world(
         starts_on=today - timedelta(days=30),
         ends_on=today + timedelta(days=30),
     )
+    # Spring 2024's dossiers of Sở Tư pháp, the city and a code matched to nobody.
+    dossier_actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=None)
     colleague = org_actions.create_person(
         by=None,
         username="mai.stp",
@@ -720,6 +726,9 @@ API_FORECAST = api(404, coordinator=200, leader=200)
 # A survey's results: the province's coordinators and leaders, and the people of its agencies
 # (their own agency's rows).
 API_SURVEY = api(404, coordinator=200, leader=200, reporter=200, head=200, district_head=200)
+# The dossier form: the province's coordinators and leaders, and the people of its agencies
+# (the codes matched to their agency).
+API_DOSSIERS = api(404, coordinator=200, leader=200, reporter=200, head=200, district_head=200)
 
 API: dict[str, Route] = {
     "GET /api/orgs/me": R(a("/api/orgs/me"), api(200)),
@@ -1018,6 +1027,12 @@ API: dict[str, Route] = {
     "POST /api/surveys/{code}/responses": W(
         a("/api/surveys/{x.extra[open_survey].code}/responses"), None, writers=ROLES
     ),
+    # One-stop-shop dossiers: the form as `API_DOSSIERS`; the import runs are listed to whoever
+    # follows the province's (the list is empty for the others).
+    "GET /api/dossiers/form": R(
+        a("/api/dossiers/form?period=2024Q2&province={x.lao_cai.province.code}"), API_DOSSIERS
+    ),
+    "GET /api/dossiers/imports": R(a("/api/dossiers/imports"), api(200)),
     # The forecast: the province's coordinators and leaders; what-if keeps nothing.
     "GET /api/forecast": R(
         a("/api/forecast?province={x.lao_cai.province.code}&year={x.plan.year}"), API_FORECAST
@@ -1079,6 +1094,11 @@ EXPORTS: dict[str, dict[str, str]] = {
         **dict.fromkeys(ROLES, "refused"),
         **dict.fromkeys(("coordinator", "leader", "reporter", "head"), "data"),
         "district_head": "empty",
+    },
+    # The dossier form: whoever reads the province's dossiers, each their own codes.
+    "dossier-form": {
+        **dict.fromkeys(ROLES, "refused"),
+        **dict.fromkeys(("coordinator", "leader", "reporter", "head", "district_head"), "data"),
     },
     # Sở Tư pháp's report: whoever reads it.
     "agency-report": {
@@ -1216,6 +1236,7 @@ def export_params(world: World, name: str) -> dict[str, str]:
         "agency-report": {"report": str(world.submitted.pk)},
         "assessment-unit": {"unit": str(world.extra["unit"].pk)},
         "assessment-ranking": {"assessment": str(world.extra["assessment"].pk)},
+        "dossier-form": {"province": world.lao_cai.province.code, "period": "2024Q2"},
         "forecast": {
             "province": str(world.lao_cai.province.pk),
             "year": str(world.plan.year),

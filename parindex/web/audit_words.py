@@ -90,6 +90,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "surveys.volumes.import": gettext_lazy("Dossier volumes imported"),
     "surveys.volumes.set": gettext_lazy("Dossier volumes entered"),
     "surveys.mapping.save": gettext_lazy("Column mapping of a survey export saved"),
+    "dossiers.import": gettext_lazy("Procedure dossiers imported"),
+    "dossiers.import.refuse": gettext_lazy("Import of procedure dossiers refused"),
+    "dossiers.mapping.save": gettext_lazy("Column mapping of a dossier export saved"),
+    "dossiers.agency_code.set": gettext_lazy("Agency code of the dossiers matched"),
+    "dossiers.settings.save": gettext_lazy("Dossier KPI settings saved"),
 }
 
 # The parts of the product, for choosing what the audit log shows (an action code starts so).
@@ -103,6 +108,7 @@ AREA_LABELS: dict[str, Promise] = {
     "exports.": gettext_lazy("Exports"),
     "forecasting.": gettext_lazy("Forecasts and what-if scenarios"),
     "surveys.": gettext_lazy("Satisfaction surveys"),
+    "dossiers.": gettext_lazy("Procedure dossiers"),
 }
 
 
@@ -157,6 +163,14 @@ FIELD_LABELS: dict[str, Promise] = {
     "export": gettext_lazy("Export"),
     "format": gettext_lazy("Format"),
     "params": gettext_lazy("Parameters"),
+    "inserted": gettext_lazy("Dossiers added"),
+    "updated": gettext_lazy("Dossiers updated"),
+    "refused": gettext_lazy("Rows refused"),
+    "message": gettext_lazy("Message"),
+    "columns": gettext_lazy("Columns"),
+    "values": gettext_lazy("Values"),
+    "new": gettext_lazy("New"),
+    "code": gettext_lazy("Code"),
     "changes": gettext_lazy("Changes"),
 }
 

@@ -19,7 +19,7 @@ from parindex.dossiers import actions
 from parindex.exports.registry import ExportError, render
 from parindex.orgs.models import AuditEntry, User
 from tests.conftest import LaoCai
-from tests.dossiers.conftest import csv_file
+from tests.dossiers.support import csv_file
 
 JUSTICE = {
     "agency": "so-tu-phap",

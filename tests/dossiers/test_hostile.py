@@ -14,8 +14,7 @@ from parindex.dossiers import actions
 from parindex.dossiers.models import ImportStatus
 from parindex.orgs.models import User
 from tests.conftest import LaoCai
-from tests.dossiers.conftest import HEADER, ROWS, csv_file
-from tests.dossiers.support import stored
+from tests.dossiers.support import HEADER, ROWS, csv_file, stored
 
 
 def refused_message(lao_cai: LaoCai, coordinator: User, path: Path) -> str:

@@ -14,8 +14,7 @@ from parindex.dossiers.models import DossierImport, ImportStatus
 from parindex.dossiers.reading import store_for
 from parindex.orgs.models import AuditEntry, User
 from tests.conftest import LaoCai
-from tests.dossiers.conftest import ROWS, csv_file, parquet_file, xlsx_file
-from tests.dossiers.support import stored
+from tests.dossiers.support import ROWS, csv_file, parquet_file, stored, xlsx_file
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx", "parquet", "csv-utf16", "csv-semicolon"])

@@ -13,8 +13,7 @@ from parindex.dossiers.models import SourceMapping
 from parindex.dossiers.reading import matches
 from parindex.orgs.models import User
 from tests.conftest import LaoCai
-from tests.dossiers.conftest import csv_file
-from tests.dossiers.support import stored
+from tests.dossiers.support import csv_file, stored
 
 EXPORT_HEADER = (
     "MaHoSo",

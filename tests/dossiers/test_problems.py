@@ -13,8 +13,7 @@ from parindex.dossiers.models import DossierImport, ImportStatus
 from parindex.dossiers.reading import store_for
 from parindex.orgs.models import AuditEntry, User
 from tests.conftest import LaoCai
-from tests.dossiers.conftest import ROWS, csv_file
-from tests.dossiers.support import stored
+from tests.dossiers.support import ROWS, csv_file, stored
 
 
 def row(code: str, **changes: str) -> tuple[str, ...]:

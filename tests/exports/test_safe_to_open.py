@@ -13,9 +13,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from parindex.assessment import actions as assessment_actions
+from parindex.dossiers import actions as dossier_actions
 from parindex.exports import cells, registry
 from parindex.exports.registry import Exporter, Sheet, render
 from parindex.lib.text import xml_safe
@@ -40,6 +43,7 @@ from parindex.surveys import actions as survey_actions
 from parindex.surveys.models import Answer
 from tests.assessment.conftest import import_tree, small_tree
 from tests.conftest import LaoCai
+from tests.dossiers.support import ROWS, csv_file
 from tests.exports.conftest import FilledRound, fill
 from tests.exports.reading import docx, sheets, text
 from tests.methodology.support import D, band, spec_of, without_lines
@@ -123,6 +127,8 @@ def _plant(
         return _plant_forecast(hostile, lao_cai, filled_round)
     if exporter == "survey":
         return _plant_survey(hostile, lao_cai, coordinator)
+    if exporter == "dossier-form":
+        return _plant_dossiers(hostile, lao_cai, coordinator)
     assert exporter == "agency-report", f"no hostile data for the exporter {exporter!r}"
     city = filled_round.city
     fill(
@@ -231,6 +237,25 @@ def _plant_survey(hostile: str, lao_cai: LaoCai, coordinator: User) -> Planted:
     return Planted({"survey": str(survey.pk), "part": "comments"}, [org.name, answer.text])
 
 
+def _plant_dossiers(hostile: str, lao_cai: LaoCai, coordinator: User) -> Planted:
+    """An agency named in hostile text, whose code the dossiers of spring 2024 carry."""
+    org = org_actions.create_organisation(
+        by=coordinator,
+        province=lao_cai.province,
+        kind=OrgKind.DEPARTMENT,
+        name=hostile,
+        code="hostile",
+    )
+    if hostile == CONTROL:
+        _store_raw(Organisation, org.pk, name=hostile)
+    org.refresh_from_db()
+    rows = [("HS-1", "hostile", *ROWS[0][2:])]
+    with tempfile.TemporaryDirectory() as folder:
+        path = csv_file(Path(folder) / "hs.csv", rows)
+        dossier_actions.import_dossiers(lao_cai.province, path, by=coordinator)
+    return Planted({"province": lao_cai.province.code, "period": "2024Q2"}, [org.name])
+
+
 def _words(value: str) -> str:
     return " ".join(value.split())
 
@@ -250,6 +275,7 @@ def test_every_exporter_is_fed_hostile_text_here() -> None:
         "assessment-ranking",
         "forecast",
         "survey",
+        "dossier-form",
     }
 
 
