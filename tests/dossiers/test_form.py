@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.test import Client
 from openpyxl import load_workbook
@@ -225,4 +226,49 @@ def test_the_exporter_refuses_who_may_not_read_the_province(imported: None, outs
     with pytest.raises(ExportError):
         render(
             "dossier-form", "csv", user=outsider, params={"province": "lao-cai", "period": "2024Q2"}
+        )
+
+
+def test_the_provinces_carried_over_boundary_is_used(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    # Received in March, finished on 1 April: carried into Q2 by the reference reading only.
+    rows = [
+        (
+            "B-1",
+            "so-tu-phap",
+            "1.001",
+            "1",
+            "",
+            "false",
+            "DA_GIAI_QUYET",
+            "2024-03-20",
+            "2024-04-02",
+            "2024-04-01",
+        )
+    ]
+    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "b.csv", rows), by=coordinator)
+    (first,) = form_json("--period", "2024Q2")
+    assert (first["tu_ky_truoc"], first["da_gq"]) == (1, 1)
+    actions.save_kpi_settings(
+        lao_cai.province, by=coordinator, carried_over_from_start_day=False, on_time_rate="due"
+    )
+    # Finished on the first day and received before it: in no column of the period.
+    (after,) = form_json("--period", "2024Q2")
+    assert after == {
+        **first,
+        "tong_so": 0,
+        "tu_ky_truoc": 0,
+        "da_gq": 0,
+        "da_gq_truoc_han": 0,
+        "ty_le_dung_han": None,
+        "ty_le_dung_han_ca_dang_qua_han": None,
+        "ty_le_tra_bcci": None,
+    }
+
+
+def test_only_coordinators_change_the_settings(lao_cai: LaoCai, leader: User) -> None:
+    with pytest.raises(PermissionDenied):
+        actions.save_kpi_settings(
+            lao_cai.province, by=leader, carried_over_from_start_day=False, on_time_rate="due"
         )
