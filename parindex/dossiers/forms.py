@@ -13,7 +13,7 @@ from parindex.dossiers.kpis import KpiSettings, compute_forms
 from parindex.dossiers.periods import Period, parse_period
 from parindex.orgs import access
 from parindex.orgs.access import AnyUser
-from parindex.orgs.models import Organisation
+from parindex.orgs.models import Organisation, OrgKind
 
 # The counts of a row, in the form's order, as the JSON names them.
 COUNTS: tuple[str, ...] = (
@@ -41,6 +41,10 @@ RATES: tuple[str, ...] = (
     "ty_le_tthc_tt34_bcci",
 )
 PLACES = Decimal("0.0001")
+# Group rows are named so that no agency code of the records can be mistaken for one.
+GROUP_PREFIX = "group:"
+PROVINCE_GROUP = GROUP_PREFIX + "province"
+DEPARTMENTS_GROUP = GROUP_PREFIX + "departments"
 
 
 class FormError(ValueError):
@@ -54,10 +58,11 @@ class FormRow:
     organisation: Organisation | None
     counts: dict[str, int]
     rates: dict[str, tuple[int, int] | None]  # numerator, denominator
+    group: bool = False  # a group of codes (`groups_of`), not one code
 
     @property
     def matched(self) -> bool:
-        return self.organisation is not None
+        return self.group or self.organisation is not None
 
     def fraction(self, name: str) -> float | None:
         """A rate as a fraction rounded half-up to four places (0.9532), None without a
@@ -86,12 +91,40 @@ def engine_settings(province: Organisation) -> KpiSettings:
     )
 
 
+def groups_of(province: Organisation, matches: dict[str, reading.Match]) -> dict[str, list[str]]:
+    """The province's groups of agency codes: the whole province (every code, matched or not),
+    its departments, and each district with its communes (`group:<district code>`)."""
+    groups: dict[str, list[str]] = {PROVINCE_GROUP: sorted(matches), DEPARTMENTS_GROUP: []}
+    districts = {
+        o.pk: o.code for o in Organisation.objects.filter(province=province, kind=OrgKind.DISTRICT)
+    }
+    for code in districts.values():
+        groups[GROUP_PREFIX + code] = []
+    for code, match in sorted(matches.items()):
+        org = match.organisation
+        if org is None:
+            continue
+        if org.kind == OrgKind.DEPARTMENT:
+            groups[DEPARTMENTS_GROUP].append(code)
+        district = org.pk if org.kind == OrgKind.DISTRICT else org.parent_id
+        if org.kind in (OrgKind.DISTRICT, OrgKind.COMMUNE) and district in districts:
+            groups[GROUP_PREFIX + districts[district]].append(code)
+    return groups
+
+
 def form_rows(
-    user: AnyUser, province: Organisation, period: str, agency: str | None = None
+    user: AnyUser,
+    province: Organisation,
+    period: str,
+    agency: str | None = None,
+    *,
+    groups: bool = False,
 ) -> list[FormRow]:
     """One row per agency code the person reads (all of the province's for its coordinators
     and leaders; the codes matched to their own agency for an agency's people), for `period`
-    (2024Q2, 2024H1, 2024, or 2024-01-15..2024-03-31). `agency` keeps one code."""
+    (2024Q2, 2024H1, 2024, or 2024-01-15..2024-03-31). `agency` keeps one code. `groups` adds,
+    for those who read the whole province, a row per group of `groups_of`, computed from its
+    members' dossiers (never summed: distinct procedures do not add up)."""
     try:
         chosen = parse_period(period)
     except ValueError as error:
@@ -110,6 +143,7 @@ def form_rows(
         codes = [agency]
     if not codes:
         return []
+    grouped = groups_of(province, matches) if groups and readable is None else {}
     store = reading.store_for(province)
     relation = store.relation(chosen.start, chosen.end)
     with reading.connect() as con:
@@ -118,6 +152,7 @@ def form_rows(
             relation,
             [chosen],
             agencies=None if readable is None and agency is None else codes,
+            groups=grouped or None,
             settings=engine_settings(province),
         )
     rows = []
@@ -130,6 +165,7 @@ def form_rows(
                 organisation=match.organisation if match else None,
                 counts={name: int(row.counts[name]) for name in COUNTS},
                 rates={name: row.rate(name) for name in RATES},
+                group=row.agency in grouped,
             )
         )
     return rows

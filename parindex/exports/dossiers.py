@@ -68,14 +68,33 @@ def _rows(user: AnyUser, params: dict[str, str]) -> tuple[Organisation, list[for
     except access.NotFound:
         raise ExportError(f"province {code} not found") from None
     try:
-        rows = forms.form_rows(user, province, period, params.get("agency") or None)
+        rows = forms.form_rows(
+            user,
+            province,
+            period,
+            params.get("agency") or None,
+            groups=params.get("groups", "") in ("1", "true", "yes"),
+        )
     except forms.FormError as error:
         raise ExportError(str(error)) from None
     return province, rows
 
 
+def _name(province: Organisation, row: forms.FormRow) -> str:
+    """What column (2) shows: the organisation, the group, or the code itself when unmatched."""
+    if row.group:
+        if row.agency == forms.PROVINCE_GROUP:
+            return f"Toàn tỉnh ({province.name})"
+        if row.agency == forms.DEPARTMENTS_GROUP:
+            return "Các sở, ban, ngành"
+        code = row.agency.removeprefix(forms.GROUP_PREFIX)
+        district = Organisation.objects.filter(province=province, code=code).first()
+        return f"{district.name if district else code} và các xã, phường"
+    return row.organisation.name if row.organisation else row.agency
+
+
 def form_sheets(user: AnyUser, params: dict[str, str]) -> list[Sheet]:
-    _province, rows = _rows(user, params)
+    province, rows = _rows(user, params)
     columns = ["agency", "organisation", "period", *forms.COUNTS, *forms.RATES, "matched"]
     return [
         Sheet(
@@ -84,7 +103,7 @@ def form_sheets(user: AnyUser, params: dict[str, str]) -> list[Sheet]:
             [
                 [
                     row.agency,
-                    row.organisation.name if row.organisation else "",
+                    _name(province, row) if row.matched else "",
                     row.period.code,
                     *(row.counts[name] for name in forms.COUNTS),
                     *(row.fraction(name) for name in forms.RATES),
@@ -177,31 +196,33 @@ def form_xlsx(user: AnyUser, params: dict[str, str]) -> bytes:
     for cell in cells.append(ws, [f"({n})" for n in range(1, 14)] + ["", ""]):
         cell.alignment = CENTRE
         cell.border = BOX
-    for number, row in enumerate(rows, 1):
-        name = row.organisation.name if row.organisation else row.agency
+    agencies = [row for row in rows if not row.group]
+    for number, row in enumerate([*agencies, *(row for row in rows if row.group)], 1):
+        name = _name(province, row)
         values: list[Any] = [
             number,
             name,
             *(row.counts[c] for c in FORM_COLUMNS),
-            row.agency,
+            "" if row.group else row.agency,
             "Có" if row.matched else "Chưa khớp",
         ]
         for cell in cells.append(ws, values):
             cell.border = BOX
-    if len(rows) > 1:
-        totals = [sum(row.counts[c] for row in rows) for c in FORM_COLUMNS]
+    if len(agencies) > 1:
+        # Dossiers belong to one code each, so the form's columns add up over the codes.
+        totals = [sum(row.counts[c] for row in agencies) for c in FORM_COLUMNS]
         for cell in cells.append(ws, ["", "Tổng cộng", *totals, "", ""]):
             cell.font = Font(bold=True)
             cell.border = BOX
     for column, size in zip("ABCDEFGHIJKLMNO", (6, 40, *([11] * 11), 18, 12), strict=True):
         ws.column_dimensions[column].width = size
-    _rates_sheet(workbook, rows)
+    _rates_sheet(workbook, province, rows)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
-def _rates_sheet(workbook: Workbook, rows: list[forms.FormRow]) -> None:
+def _rates_sheet(workbook: Workbook, province: Organisation, rows: list[forms.FormRow]) -> None:
     ws = workbook.create_sheet("Tỷ lệ")
     header = ["Mã cơ quan", "Cơ quan", "Kỳ", "Tỷ lệ", "Tử số", "Mẫu số", "Giá trị"]
     for cell in cells.append(ws, header):
@@ -213,7 +234,7 @@ def _rates_sheet(workbook: Workbook, rows: list[forms.FormRow]) -> None:
                 ws,
                 [
                     row.agency,
-                    row.organisation.name if row.organisation else "",
+                    _name(province, row) if row.matched else "",
                     row.period.code,
                     RATE_WORDS[name],
                     rate[0] if rate else None,
@@ -236,6 +257,7 @@ register(
             "province": "the province's code",
             "period": "2024Q2, 2024H1, 2024 or 2024-01-15..2024-03-31",
             "agency": "one agency code as the records give it (optional)",
+            "groups": "1 to add the province, its departments and each district (optional)",
         },
         renderers={"xlsx": form_xlsx},
         file_stem=lambda params: f"bieu-06-{params.get('period', '')}",

@@ -272,3 +272,33 @@ def test_only_coordinators_change_the_settings(lao_cai: LaoCai, leader: User) ->
         actions.save_kpi_settings(
             lao_cai.province, by=leader, carried_over_from_start_day=False, on_time_rate="due"
         )
+
+
+def test_groups_are_computed_from_their_members_dossiers(
+    imported: None, lao_cai: LaoCai, coordinator: User
+) -> None:
+    rows = {r["agency"]: r for r in form_json("--period", "2024Q2", "--groups")}
+    province = rows["group:province"]
+    assert province["tong_so"] == 6 and province["matched"] is True
+    # Distinct procedures of the new dossiers over the whole province.
+    assert province["so_tthc_phat_sinh"] == 5
+    assert rows["group:departments"]["tong_so"] == 3
+    assert rows["group:tp-lao-cai"]["tong_so"] == 2
+    assert rows["group:bat-xat"]["tong_so"] == 0
+    content = render(
+        "dossier-form",
+        "xlsx",
+        user=coordinator,
+        params={"province": "lao-cai", "period": "2024Q2", "groups": "1"},
+    ).content
+    names = [
+        r[1] for r in load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(values_only=True)
+    ]
+    assert "Toàn tỉnh (Tỉnh Lào Cai)" in names and "Các sở, ban, ngành" in names
+    assert "UBND thành phố Lào Cai và các xã, phường" in names
+
+
+def test_agency_people_get_no_group_rows(imported: None, reporter: User) -> None:
+    assert [
+        r["agency"] for r in form_json("--period", "2024Q2", "--groups", "--as", "minh.stp")
+    ] == ["so-tu-phap"]

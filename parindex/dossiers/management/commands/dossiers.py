@@ -127,6 +127,12 @@ class Command(BaseCommand):
         form.add_argument("--period", required=True, help="2024Q2, 2024H1, 2024 or A..B")
         form.add_argument("--agency", help="One agency code as the records give it.")
         form.add_argument("--province")
+        form.add_argument(
+            "--groups",
+            action="store_true",
+            help="Add rows for the province, its departments and each district with its "
+            "communes (agency group:province, group:departments, group:<district code>).",
+        )
         form.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
         form.add_argument("-o", "--output", help="The file to write (standard output without).")
         form.add_argument(
@@ -269,7 +275,13 @@ class Command(BaseCommand):
         fmt = options["format"]
         if fmt == "json":
             try:
-                rows = forms.form_rows(reader, province, options["period"], options["agency"])
+                rows = forms.form_rows(
+                    reader,
+                    province,
+                    options["period"],
+                    options["agency"],
+                    groups=options["groups"],
+                )
             except forms.FormError as error:
                 raise _bad(str(error)) from None
             content = (
@@ -279,6 +291,8 @@ class Command(BaseCommand):
             params = {"province": province.code, "period": options["period"]}
             if options["agency"]:
                 params["agency"] = options["agency"]
+            if options["groups"]:
+                params["groups"] = "1"
             try:
                 content = registry.render("dossier-form", fmt, user=reader, params=params).content
             except registry.ExportError as error:
