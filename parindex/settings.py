@@ -249,6 +249,11 @@ PARINDEX_MAX_EVIDENCE_BYTES = int(
     os.environ.get("PARINDEX_MAX_EVIDENCE_BYTES", str(20 * 1024 * 1024))
 )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# One-stop-shop dossier exports uploaded on screen: streamed to disk and read by DuckDB, never
+# held in memory; a province's year is a few hundred MB of CSV.
+PARINDEX_MAX_DOSSIER_BYTES = int(
+    os.environ.get("PARINDEX_MAX_DOSSIER_BYTES", str(1024 * 1024 * 1024))
+)
 
 LOGGING = {
     "version": 1,

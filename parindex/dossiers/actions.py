@@ -3,10 +3,14 @@ settings. Each checks permission, checks its input like every other channel and 
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Mapping
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Protocol
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -174,6 +178,59 @@ def import_dossiers(
         except (StoreBusy, StoreDamaged, OSError) as error:
             raise refuse(f"{filename}: {error}") from None
     return run
+
+
+class Upload(Protocol):
+    """What an uploaded file offers (Django's UploadedFile does)."""
+
+    name: str | None
+    size: int | None
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]: ...
+
+
+def import_upload(
+    province: Organisation,
+    upload: Upload,
+    *,
+    by: User | None,
+    source: str = "",
+    mapping: str | None = None,
+    skip_bad_rows: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> DossierImport:
+    """`import_dossiers` for a file sent from the screen: written to a temporary file as it
+    comes (never whole in memory), refused past PARINDEX_MAX_DOSSIER_BYTES."""
+    if by is not None and not access.can_manage_dossiers(by, province.pk):
+        raise PermissionDenied(_("You may not import dossiers for this province."))
+    limit = settings.PARINDEX_MAX_DOSSIER_BYTES
+    name = Path(upload.name or "").name or "upload"
+    too_large = ValidationError(
+        {"file": _("The file is larger than %(mb)s MB.") % {"mb": limit // 1_000_000}}
+    )
+    if (upload.size or 0) > limit:
+        raise too_large
+    handle, temporary = tempfile.mkstemp(prefix="parindex-upload-")
+    try:
+        written = 0
+        with os.fdopen(handle, "wb") as out:
+            for chunk in upload.chunks():
+                written += len(chunk)
+                if written > limit:
+                    raise too_large
+                out.write(chunk)
+        return import_dossiers(
+            province,
+            Path(temporary),
+            by=by,
+            filename=name,
+            source=source,
+            mapping=mapping,
+            skip_bad_rows=skip_bad_rows,
+            progress=progress,
+        )
+    finally:
+        Path(temporary).unlink(missing_ok=True)
 
 
 @transaction.atomic

@@ -375,3 +375,17 @@ class Store:
         """Files the manifest names that are missing."""
         manifest = manifest or self.manifest()
         return sorted(name for name in manifest.files() if not (self.root / name).exists())
+
+    def duplicates(self, con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[tuple[str, int]]:
+        """Dossier codes stored more than once, with how often. A write finds a dossier again
+        by the month it was received in; a source that later corrects a dossier's received
+        date into another month makes a second row, which this reading of every key finds."""
+        files = [self.root / name for name in self.manifest().keys.values()]
+        if not files:
+            return []
+        scan = ", ".join(quote(f) for f in files)
+        rows = con.execute(
+            f"SELECT ma_ho_so, count(*) FROM read_parquet([{scan}]) GROUP BY ma_ho_so "
+            f"HAVING count(*) > 1 ORDER BY ma_ho_so LIMIT {int(limit)}"
+        ).fetchall()
+        return [(str(code), int(count)) for code, count in rows]

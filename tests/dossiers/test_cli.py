@@ -125,3 +125,18 @@ def test_settings_default_to_the_reference_and_can_change(lao_cai: LaoCai) -> No
     assert out.strip() == "lao-cai: carried over from after-start-day, on-time rate due"
     saved = KpiSetting.objects.get()
     assert (saved.carried_over_from_start_day, saved.on_time_rate) == (False, "due")
+
+
+def test_check_counts_the_store_and_finds_a_dossier_whose_received_month_changed(
+    lao_cai: LaoCai, tmp_path: Path
+) -> None:
+    run("import", str(csv_file(tmp_path / "hs.csv")))
+    out, _err = run("check")
+    assert out.strip() == "lao-cai: 6 dossiers in 4 partitions, generation 1"
+    # The source corrected HS-001's received date from March into April.
+    moved = [(*ROWS[0][:7], "2024-04-01", *ROWS[0][8:])]
+    run("import", str(csv_file(tmp_path / "moved.csv", moved)))
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("dossiers", "check", stdout=io.StringIO(), stderr=err)
+    assert "dossier HS-001 is stored 2 times" in err.getvalue()

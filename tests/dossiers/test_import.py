@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -192,3 +193,28 @@ def test_only_the_provinces_coordinators_import(
         actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=person)
     assert not DossierImport.objects.exists()
     assert stored(lao_cai.province) == {}
+
+
+def test_an_upload_from_the_screen_is_imported_like_a_file(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = csv_file(tmp_path / "hs.csv").read_bytes()
+    run = actions.import_upload(
+        lao_cai.province, SimpleUploadedFile("thang-6.csv", data), by=coordinator
+    )
+    assert (run.filename, run.inserted) == ("thang-6.csv", 6)
+
+
+def test_an_upload_past_the_limit_is_refused_before_it_is_read(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path, settings: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.PARINDEX_MAX_DOSSIER_BYTES = 100
+    data = csv_file(tmp_path / "hs.csv").read_bytes()
+    with pytest.raises(ValidationError):
+        actions.import_upload(lao_cai.province, SimpleUploadedFile("big.csv", data), by=coordinator)
+    assert not DossierImport.objects.exists()

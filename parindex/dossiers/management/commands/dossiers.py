@@ -76,7 +76,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(
             dest="subcommand",
             required=True,
-            metavar="{import,mapping,agencies,settings,form}",
+            metavar="{import,mapping,agencies,settings,form,check}",
         )
         imp = sub.add_parser(
             "import", help="Import a dossier file (CSV, XLSX, Parquet); all or nothing."
@@ -123,6 +123,10 @@ class Command(BaseCommand):
         settings.add_argument("--province")
         settings.add_argument("--carried-over-from", choices=("start-day", "after-start-day"))
         settings.add_argument("--on-time-rate", choices=("resolved", "due"))
+        check = sub.add_parser(
+            "check", help="Check the store: missing files, dossier codes stored twice."
+        )
+        check.add_argument("--province")
         form = sub.add_parser("form", help="The form Biểu số 06/VPCP/KSTT per agency.")
         form.add_argument("--period", required=True, help="2024Q2, 2024H1, 2024 or A..B")
         form.add_argument("--agency", help="One agency code as the records give it.")
@@ -254,6 +258,24 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{province.code}: carried over from {boundary}, on-time rate {current.on_time_rate}"
         )
+
+    def _check(self, options: dict[str, Any]) -> None:
+        province = _province(options["province"])
+        store = reading.store_for(province)
+        missing = store.check()
+        with reading.connect() as con:
+            twice = store.duplicates(con)
+        for name in missing:
+            self.stderr.write(f"missing file: {store.root / name}")
+        for code, count in twice:
+            self.stderr.write(f"dossier {code} is stored {count} times")
+        partitions = store.partitions()
+        self.stdout.write(
+            f"{province.code}: {sum(partitions.values())} dossiers in {len(partitions)} "
+            f"partitions, generation {store.manifest().generation}"
+        )
+        if missing or twice:
+            raise CommandError("the store needs attention", returncode=1)
 
     def _reader(self, options: dict[str, Any], province: Organisation) -> AnyUser:
         if options["username"]:
