@@ -541,62 +541,66 @@ def stage(
     extra_json = (
         "json_object("
         + ", ".join(
-            f"{_literal(names[i])}, nullif(regexp_replace(nfc_normalize(c{i}), '{_CONTROLS}', '', 'g'), '')"
+            f"{_literal(names[i])}, "
+            f"nullif(regexp_replace(nfc_normalize(c{i}), '{_CONTROLS}', '', 'g'), '')"
             for i in extra
         )
         + ")"
         if extra
         else "CAST(NULL AS VARCHAR)"
     )
+    checks = list(_checks())
+    refuse = " OR ".join(f"coalesce({c[3]}, false)" for c in checks if c[1])
+    # One table of what the checks and the store need; the file's own texts stay in `_raw`,
+    # which the examples are read from by row number.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _typed AS
         WITH t AS (
             SELECT r._row,
-                {text("ma_ho_so")} AS ma_ho_so, {raw("ma_ho_so")} AS raw_ma_ho_so,
-                {text("co_quan")} AS co_quan, {raw("co_quan")} AS raw_co_quan,
-                {text("ma_tthc")} AS ma_tthc, {raw("ma_tthc")} AS raw_ma_tthc,
-                {raw("kenh_thuc_hien")} AS raw_kenh_thuc_hien,
-                {raw("muc_do")} AS raw_muc_do,
-                nullif(trim({raw("tra_kq_bcci")}), '') AS raw_tra_kq_bcci,
-                {raw("trang_thai")} AS raw_trang_thai,
-                nullif(trim({raw("ngay_tiep_nhan")}), '') AS raw_ngay_tiep_nhan,
-                nullif(trim({raw("ngay_hen_tra")}), '') AS raw_ngay_hen_tra,
-                nullif(trim({raw("ngay_ket_thuc_xu_ly")}), '') AS raw_ngay_ket_thuc_xu_ly,
+                {text("ma_ho_so")} AS ma_ho_so,
+                {text("co_quan")} AS co_quan,
+                {text("ma_tthc")} AS ma_tthc,
                 {", ".join(value_columns)},
+                nullif(trim({raw("muc_do")}), '') IS NOT NULL AS has_muc_do,
+                nullif(trim({raw("tra_kq_bcci")}), '') IS NOT NULL AS has_bcci,
+                nullif(trim({raw("ngay_hen_tra")}), '') IS NOT NULL AS has_hen_tra,
+                nullif(trim({raw("ngay_ket_thuc_xu_ly")}), '') IS NOT NULL AS has_ket_thuc,
+                {_date(f"trim({raw('ngay_tiep_nhan')})")} AS d_tn,
+                {_date(f"trim({raw('ngay_hen_tra')})")} AS d_ht,
+                {_date(f"trim({raw('ngay_ket_thuc_xu_ly')})")} AS d_kt,
                 ({has_controls}) AS had_controls,
                 {extra_json} AS extra
             FROM _raw r {" ".join(value_joins)}
         ), d AS (
-            SELECT *, {_date("raw_ngay_tiep_nhan")} AS d_tn, {_date("raw_ngay_hen_tra")} AS d_ht,
-                {_date("raw_ngay_ket_thuc_xu_ly")} AS d_kt
+            SELECT * EXCLUDE (d_tn, d_ht, d_kt), {_in_range("d_tn")} AS ngay_tiep_nhan,
+                {_in_range("d_ht")} AS ngay_hen_tra, {_in_range("d_kt")} AS ngay_ket_thuc_xu_ly
             FROM t
         )
-        SELECT * EXCLUDE (d_tn, d_ht, d_kt), {_in_range("d_tn")} AS ngay_tiep_nhan,
-            {_in_range("d_ht")} AS ngay_hen_tra, {_in_range("d_kt")} AS ngay_ket_thuc_xu_ly
-        FROM d"""
+        SELECT *, ({refuse}) AS refused FROM d"""
     )
+    # One pass counts every problem and the dossiers; examples only for the problems found.
+    counted = con.execute(
+        "SELECT count(*), count_if(refused), "
+        "count(DISTINCT CASE WHEN NOT refused THEN ma_ho_so END), "
+        + ", ".join(f"count_if({c[3]})" for c in checks)
+        + " FROM _typed"
+    ).fetchone()
+    assert counted is not None
+    rows, refused_rows, accepted = (int(c or 0) for c in counted[:3])
     problems: list[Problem] = []
-    refusing: list[str] = []
-    for code, refused, column, condition, shown in _checks():
-        found = _problem(con, code, refused, column, condition, shown)
-        if refused:
-            refusing.append(f"({condition})")
-        if found is not None:
-            problems.append(found)
-    refuse = " OR ".join(refusing)
-    con.execute("ALTER TABLE _typed ADD COLUMN refused BOOLEAN DEFAULT false")
-    con.execute(f"UPDATE _typed SET refused = true WHERE {refuse}")
-    duplicate = _problem(
-        con,
-        "duplicate_code",
-        False,
-        "ma_ho_so",
-        "_row < max(_row) OVER (PARTITION BY ma_ho_so)",
-        "raw_ma_ho_so",
-        windowed=True,
-    )
-    if duplicate is not None:
-        problems.append(duplicate)
+    for (code, refused, column, condition, shown), count in zip(checks, counted[3:], strict=True):
+        if count:
+            examples = _examples(con, condition, raw(shown))
+            problems.append(Problem(code, refused, column, int(count), examples))
+    duplicates = rows - refused_rows - accepted
+    if duplicates:
+        # A code given twice: the rows before its last one are replaced by it.
+        earlier = (
+            "_row IN (SELECT _row FROM (SELECT _row, _row < max(_row) OVER "
+            "(PARTITION BY ma_ho_so) AS earlier FROM _typed WHERE NOT refused) WHERE earlier)"
+        )
+        examples = _examples(con, earlier, raw("ma_ho_so"))
+        problems.append(Problem("duplicate_code", False, "ma_ho_so", duplicates, examples))
     columns = ", ".join(
         [
             "ma_ho_so",
@@ -614,18 +618,17 @@ def stage(
             f"CAST({int(import_run)} AS BIGINT) AS lan_nhap",
         ]
     )
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _staged AS
-        SELECT {columns} FROM _typed WHERE NOT refused
-        QUALIFY row_number() OVER (PARTITION BY ma_ho_so ORDER BY _row DESC) = 1"""
+    last = (
+        " QUALIFY row_number() OVER (PARTITION BY ma_ho_so ORDER BY _row DESC) = 1"
+        if duplicates
+        else ""
     )
-    counts = con.execute(
-        "SELECT (SELECT count(*) FROM _typed), (SELECT count(*) FROM _typed WHERE refused), "
-        "(SELECT count(*) FROM _staged)"
-    ).fetchone()
-    assert counts is not None
-    rows, refused_rows, accepted = (int(c) for c in counts)
-    con.execute("DROP TABLE IF EXISTS _typed")
+    # A view: the store's merge reads the accepted rows once, without another copy.
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT {columns} FROM _typed "
+        f"WHERE NOT refused{last}"
+    )
+    con.execute("DROP TABLE IF EXISTS _raw")
     con.execute("DROP TABLE IF EXISTS _seen")
     return Staged(
         rows=rows,
@@ -637,110 +640,67 @@ def stage(
 
 
 def _checks() -> Iterable[tuple[str, bool, str, str, str]]:
-    """(code, refuses the row, column, SQL condition on `_typed`, the value shown)."""
-    yield "missing_code", True, "ma_ho_so", "ma_ho_so IS NULL", "raw_ma_ho_so"
-    yield "missing_agency", True, "co_quan", "co_quan IS NULL", "raw_co_quan"
-    yield "missing_procedure", True, "ma_tthc", "ma_tthc IS NULL", "raw_ma_tthc"
+    """(code, refuses the row, column, SQL condition on `_typed`, the target whose cell is
+    shown as the example)."""
+    yield "missing_code", True, "ma_ho_so", "ma_ho_so IS NULL", "ma_ho_so"
+    yield "missing_agency", True, "co_quan", "co_quan IS NULL", "co_quan"
+    yield "missing_procedure", True, "ma_tthc", "ma_tthc IS NULL", "ma_tthc"
     for column in ("ma_ho_so", "co_quan", "ma_tthc"):
-        yield "too_long", True, column, f"length({column}) > {MAX_CODE}", f"raw_{column}"
-    yield (
-        "unknown_channel",
-        True,
-        "kenh_thuc_hien",
-        "kenh_thuc_hien IS NULL",
-        "raw_kenh_thuc_hien",
-    )
-    yield "unknown_status", True, "trang_thai", "trang_thai IS NULL", "raw_trang_thai"
-    yield (
-        "unknown_bcci",
-        True,
-        "tra_kq_bcci",
-        "raw_tra_kq_bcci IS NOT NULL AND tra_kq_bcci IS NULL",
-        "raw_tra_kq_bcci",
-    )
+        yield "too_long", True, column, f"length({column}) > {MAX_CODE}", column
+    yield "unknown_channel", True, "kenh_thuc_hien", "kenh_thuc_hien IS NULL", "kenh_thuc_hien"
+    yield "unknown_status", True, "trang_thai", "trang_thai IS NULL", "trang_thai"
+    yield "unknown_bcci", True, "tra_kq_bcci", "has_bcci AND tra_kq_bcci IS NULL", "tra_kq_bcci"
+    yield "bad_date", True, "ngay_tiep_nhan", "ngay_tiep_nhan IS NULL", "ngay_tiep_nhan"
+    yield "bad_date", True, "ngay_hen_tra", "has_hen_tra AND ngay_hen_tra IS NULL", "ngay_hen_tra"
     yield (
         "bad_date",
         True,
-        "ngay_tiep_nhan",
-        "ngay_tiep_nhan IS NULL",
-        "raw_ngay_tiep_nhan",
+        "ngay_ket_thuc_xu_ly",
+        "has_ket_thuc AND ngay_ket_thuc_xu_ly IS NULL",
+        "ngay_ket_thuc_xu_ly",
     )
-    for column in ("ngay_hen_tra", "ngay_ket_thuc_xu_ly"):
-        yield (
-            "bad_date",
-            True,
-            column,
-            f"raw_{column} IS NOT NULL AND {column} IS NULL",
-            f"raw_{column}",
-        )
     yield (
         "finished_before_received",
         True,
         "ngay_ket_thuc_xu_ly",
         "ngay_ket_thuc_xu_ly < ngay_tiep_nhan",
-        "raw_ngay_ket_thuc_xu_ly",
+        "ngay_ket_thuc_xu_ly",
     )
-    yield "missing_due", False, "ngay_hen_tra", "raw_ngay_hen_tra IS NULL", "raw_ngay_hen_tra"
+    yield "missing_due", False, "ngay_hen_tra", "NOT has_hen_tra", "ngay_hen_tra"
     yield (
         "due_before_received",
         False,
         "ngay_hen_tra",
         "ngay_hen_tra < ngay_tiep_nhan",
-        "raw_ngay_hen_tra",
+        "ngay_hen_tra",
     )
-    yield (
-        "unknown_level",
-        False,
-        "muc_do",
-        "raw_muc_do IS NOT NULL AND muc_do IS NULL",
-        "raw_muc_do",
-    )
+    yield "unknown_level", False, "muc_do", "has_muc_do AND muc_do IS NULL", "muc_do"
     yield (
         "finished_without_date",
         False,
         "ngay_ket_thuc_xu_ly",
-        f"trang_thai IN {tuple(FINISHED_STATUSES)!r} AND raw_ngay_ket_thuc_xu_ly IS NULL",
-        "raw_trang_thai",
+        f"trang_thai IN {tuple(FINISHED_STATUSES)!r} AND NOT has_ket_thuc",
+        "trang_thai",
     )
     yield (
         "date_without_finished",
         False,
         "ngay_ket_thuc_xu_ly",
         f"trang_thai NOT IN {tuple(FINISHED_STATUSES)!r} AND ngay_ket_thuc_xu_ly IS NOT NULL",
-        "raw_trang_thai",
+        "trang_thai",
     )
-    yield "control_characters", False, "ma_ho_so", "had_controls", "raw_ma_ho_so"
+    yield "control_characters", False, "ma_ho_so", "had_controls", "ma_ho_so"
 
 
-def _problem(
-    con: duckdb.DuckDBPyConnection,
-    code: str,
-    refused: bool,
-    column: str,
-    condition: str,
-    shown: str,
-    *,
-    windowed: bool = False,
-) -> Problem | None:
-    source = (
-        f"(SELECT *, ({condition}) AS _hit FROM _typed WHERE NOT refused) WHERE _hit"
-        if windowed
-        else f"_typed WHERE {condition}"
-    )
-    counted = con.execute(f"SELECT count(*) FROM {source}").fetchone()
-    assert counted is not None
-    if not counted[0]:
-        return None
-    examples = con.execute(
-        f"SELECT _row, coalesce({shown}, '') FROM {source} ORDER BY _row LIMIT {EXAMPLES}"
+def _examples(con: duckdb.DuckDBPyConnection, condition: str, cell: str) -> list[tuple[int, str]]:
+    """The first rows meeting `condition`, with the file's cell `cell` (a column of `_raw`)."""
+    shown = cell if cell != "NULL" else "''"
+    found = con.execute(
+        f"""WITH hits AS (SELECT _row FROM _typed WHERE {condition} ORDER BY _row LIMIT {EXAMPLES})
+        SELECT h._row, coalesce(CAST({shown} AS VARCHAR), '') FROM hits h
+        JOIN _raw r ON r._row = h._row ORDER BY h._row"""
     ).fetchall()
-    return Problem(
-        code=code,
-        refused=refused,
-        column=column,
-        count=int(counted[0]),
-        examples=[(int(row), _shown(value)) for row, value in examples],
-    )
+    return [(int(row), _shown(value)) for row, value in found]
 
 
 def _shown(value: str) -> str:

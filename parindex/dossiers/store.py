@@ -223,7 +223,7 @@ class Store:
             f"""CREATE OR REPLACE TEMP TABLE _incoming AS
             SELECT *, strftime(ngay_tiep_nhan, '%Y-%m') AS _received,
                    coalesce(strftime(ngay_ket_thuc_xu_ly, '%Y-%m'), '{OPEN}') AS _part
-            FROM {staged}"""
+            FROM {staged} ORDER BY _part, ngay_tiep_nhan"""
         )
         months = [r[0] for r in con.execute("SELECT DISTINCT _received FROM _incoming").fetchall()]
         key_files = [self.root / old.keys[m] for m in months if m in old.keys]
@@ -267,7 +267,8 @@ class Store:
             if part in old.data:
                 keep = (
                     f"SELECT {columns} FROM read_parquet({quote(self.root / old.data[part])}) "
-                    "WHERE ma_ho_so NOT IN (SELECT ma_ho_so FROM _incoming) UNION ALL "
+                    "WHERE ma_ho_so NOT IN (SELECT ma_ho_so FROM _moves WHERE old_part = "
+                    f"{quote(part)}) UNION ALL "
                 )
             rows = f"{keep}SELECT {columns} FROM _incoming WHERE _part = {quote(part)}"
             name = f"data/finished={part}/g{generation}.parquet"
@@ -285,7 +286,8 @@ class Store:
             if month in old.keys:
                 keep = (
                     "SELECT ma_ho_so, part, received FROM _known WHERE received = "
-                    f"{quote(month)} AND ma_ho_so NOT IN (SELECT ma_ho_so FROM _incoming) "
+                    f"{quote(month)} AND ma_ho_so NOT IN (SELECT ma_ho_so FROM _incoming "
+                    f"WHERE _received = {quote(month)}) "
                     "UNION ALL "
                 )
             rows = (
