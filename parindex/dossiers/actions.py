@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
 
+import duckdb
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -89,6 +90,8 @@ def import_dossiers(
     does. The run is recorded either way; ImportRefused carries it when nothing was imported."""
     if by is not None and not access.can_manage_dossiers(by, province.pk):
         raise PermissionDenied(_("You may not import dossiers for this province."))
+    if province.kind != OrgKind.PROVINCE:
+        raise ValidationError({"province": _("Dossiers are imported for a province.")})
     filename = clean(filename or path.name)[:255] or "-"
     if source:
         source = _slug(source, "source")
@@ -132,6 +135,10 @@ def import_dossiers(
             staged = importing.stage(con, names, spec, source=source, import_run=run.pk)
         except importing.FileRefused as refused:
             raise refuse(str(refused)) from None
+        except duckdb.Error as error:
+            # Whatever else the reader stumbles on is still the file's problem, said in a line.
+            first = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+            raise refuse(f"{filename}: not readable as dossiers ({first})") from None
         run.rows = staged.rows
         run.accepted = staged.accepted
         run.refused_rows = staged.refused
