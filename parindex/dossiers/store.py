@@ -170,10 +170,10 @@ class Store:
     # --- writing ---------------------------------------------------------------------------
 
     @contextmanager
-    def lock(self, wait: float = LOCK_WAIT) -> Iterator[None]:
+    def lock(self, wait: float | None = None) -> Iterator[None]:
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / LOCK, "a+b") as handle:
-            deadline = time.monotonic() + wait
+            deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
             while True:
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -197,3 +197,16 @@ def test_a_failure_while_writing_leaves_the_store_as_it_was(
     monkeypatch.undo()
     assert stored(lao_cai.province) == before
     assert sorted(store.root.rglob("*.parquet")) == files
+
+
+def test_an_import_while_another_writes_is_refused_and_changes_nothing(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parindex.dossiers import store as store_module
+
+    monkeypatch.setattr(store_module, "LOCK_WAIT", 0.0)
+    store = store_for(lao_cai.province)
+    with store.lock(), pytest.raises(actions.ImportRefused) as refused:
+        actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
+    assert "another import is still writing" in refused.value.run.message
+    assert stored(lao_cai.province) == {}
