@@ -35,6 +35,11 @@ from parindex.orgs.models import Organisation, OrgKind, User
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 
+# Told the phase ("reading", "checking", "writing") and the share of the import done (0 to 1),
+# for a progress bar; the phases are weighted by what they take on a large file.
+Progress = Callable[[str, float], None]
+
+
 class ImportRefused(ValueError):
     """Nothing reached the store; `run` records why (its `message` and `problems`)."""
 
@@ -80,14 +85,15 @@ def import_dossiers(
     source: str = "",
     mapping: str | None = None,
     skip_bad_rows: bool = False,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> DossierImport:
     """Import a dossier file (CSV, XLSX or Parquet) into the province's store.
 
     The file's rows are checked first; a row with a refusing problem (docs/dossiers.md, "Data
     problems") refuses the whole file unless `skip_bad_rows`, in which case the accepted rows
     are imported and the others listed. Either every accepted row reaches the store or none
-    does. The run is recorded either way; ImportRefused carries it when nothing was imported."""
+    does. The run is recorded either way; ImportRefused carries it when nothing was imported.
+    `progress`, when given, is told how far the import is (a page's progress bar)."""
     if by is not None and not access.can_manage_dossiers(by, province.pk):
         raise PermissionDenied(_("You may not import dossiers for this province."))
     if province.kind != OrgKind.PROVINCE:
@@ -128,10 +134,10 @@ def import_dossiers(
     with connect() as con:
         try:
             if progress:
-                progress("reading")
+                progress("reading", 0.0)
             names = importing.read_file(con, path, filename)
             if progress:
-                progress("checking")
+                progress("checking", 0.4)
             staged = importing.stage(con, names, spec, source=source, import_run=run.pk)
         except importing.FileRefused as refused:
             raise refuse(str(refused)) from None
@@ -157,10 +163,15 @@ def import_dossiers(
         if staged.accepted == 0:
             raise refuse(_("%(file)s: no row could be imported.") % {"file": filename})
         if progress:
-            progress("writing")
+            progress("writing", 0.6)
+
+        def written(done: int, total: int) -> None:
+            if progress:
+                progress("writing", 0.6 + 0.4 * done / max(total, 1))
+
         try:
             with transaction.atomic():
-                outcome = store_for(province).merge(con, "_staged")
+                outcome = store_for(province).merge(con, "_staged", progress=written)
                 run.status = ImportStatus.DONE
                 run.inserted = outcome.inserted
                 run.updated = outcome.updated
@@ -204,7 +215,7 @@ def import_upload(
     source: str = "",
     mapping: str | None = None,
     skip_bad_rows: bool = False,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> DossierImport:
     """`import_dossiers` for a file sent from the screen: written to a temporary file as it
     comes (never whole in memory), refused past PARINDEX_MAX_DOSSIER_BYTES."""

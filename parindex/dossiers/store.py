@@ -30,7 +30,7 @@ import fcntl
 import json
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -190,19 +190,25 @@ class Store:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def merge(
-        self, con: duckdb.DuckDBPyConnection, staged: str, *, before_swap: object = None
+        self,
+        con: duckdb.DuckDBPyConnection,
+        staged: str,
+        *,
+        before_swap: Callable[[], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> MergeOutcome:
         """Insert or update the dossiers of the table `staged` (the store's columns, one row per
         ma_ho_so). Holds the lock; on any error the new files are removed and the store is
-        left as it was. `before_swap`, when callable, runs just before the manifest is swapped
-        (a caller's last check, which may still raise to abandon the write)."""
+        left as it was. `before_swap` runs just before the manifest is swapped (a caller's last
+        check, which may still raise to abandon the write); `progress` is told the files
+        written so far and the files to write."""
         with self.lock():
             old = self.manifest()
             self._sweep(old)
             written: list[Path] = []
             try:
-                outcome, new = self._write(con, staged, old, written)
-                if callable(before_swap):
+                outcome, new = self._write(con, staged, old, written, progress)
+                if before_swap is not None:
                     before_swap()
                 self._swap(new)
             except BaseException:
@@ -217,6 +223,7 @@ class Store:
         staged: str,
         old: Manifest,
         written: list[Path],
+        progress: Callable[[int, int], None] | None = None,
     ) -> tuple[MergeOutcome, Manifest]:
         generation = old.generation + 1
         con.execute(
@@ -262,6 +269,7 @@ class Store:
             retired=[],
         )
         columns = ", ".join(COLUMN_NAMES)
+        steps = len(touched) + len(months)
         for part in touched:
             keep = ""
             if part in old.data:
@@ -281,6 +289,8 @@ class Store:
             else:
                 new.data.pop(part, None)
                 new.rows.pop(part, None)
+            if progress is not None:
+                progress(len(written), steps)
         for month in sorted(months):
             keep = ""
             if month in old.keys:
@@ -299,6 +309,8 @@ class Store:
             if month in old.keys:
                 new.retired.append(old.keys[month])
             new.keys[month] = name
+            if progress is not None:
+                progress(len(written), steps)
         for table in ("_incoming", "_known", "_moves"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
         outcome = MergeOutcome(

@@ -218,3 +218,18 @@ def test_an_upload_past_the_limit_is_refused_before_it_is_read(
     with pytest.raises(ValidationError):
         actions.import_upload(lao_cai.province, SimpleUploadedFile("big.csv", data), by=coordinator)
     assert not DossierImport.objects.exists()
+
+
+def test_progress_is_told_each_phase_up_to_the_whole(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    seen: list[tuple[str, float]] = []
+    actions.import_dossiers(
+        lao_cai.province,
+        csv_file(tmp_path / "hs.csv"),
+        by=coordinator,
+        progress=lambda phase, done: seen.append((phase, done)),
+    )
+    assert [p for p, _ in seen][:3] == ["reading", "checking", "writing"]
+    shares = [d for _, d in seen]
+    assert shares == sorted(shares) and shares[-1] == 1.0
