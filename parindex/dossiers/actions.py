@@ -102,7 +102,7 @@ def import_dossiers(
     if source:
         source = _slug(source, "source")
     chosen = find_mapping(province, source, mapping)
-    spec = importing.Mapping_(
+    spec = importing.ColumnMap(
         columns=dict(chosen.columns) if chosen else {},
         values={k: dict(v) for k, v in (chosen.values or {}).items()} if chosen else {},
     )
@@ -271,7 +271,7 @@ def save_mapping(
         clean(t): {clean(s)[:200]: clean(c) for s, c in vs.items()}
         for t, vs in (values or {}).items()
     }
-    problems = importing.check_mapping(importing.Mapping_(cleaned_columns, cleaned_values))
+    problems = importing.check_mapping(importing.ColumnMap(cleaned_columns, cleaned_values))
     if problems:
         raise ValidationError({"columns": problems})
     saved, created = SourceMapping.objects.update_or_create(

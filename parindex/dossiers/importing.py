@@ -131,7 +131,7 @@ def column_key(text: str) -> str:
 
 
 @dataclass
-class Mapping_:
+class ColumnMap:
     """A source system's mapping: file column → target (or "" to leave the column out), and per
     value field, source value → canonical value."""
 
@@ -462,7 +462,7 @@ def _in_range(x: str) -> str:
     return f"(CASE WHEN year({x}) BETWEEN {FIRST_YEAR} AND {LAST_YEAR} THEN {x} END)"
 
 
-def resolve_columns(names: list[str], mapping: Mapping_) -> tuple[dict[str, int], list[int]]:
+def resolve_columns(names: list[str], mapping: ColumnMap) -> tuple[dict[str, int], list[int]]:
     """target → column index, and the indexes of the columns kept as extra; FileRefused when a
     required target has no column."""
     chosen = {column_key(k): v.strip() for k, v in mapping.columns.items()}
@@ -496,13 +496,13 @@ def resolve_columns(names: list[str], mapping: Mapping_) -> tuple[dict[str, int]
 def stage(
     con: duckdb.DuckDBPyConnection,
     names: list[str],
-    mapping: Mapping_ | None = None,
+    mapping: ColumnMap | None = None,
     *,
     source: str = "",
     import_run: int = 0,
 ) -> Staged:
     """Check `_raw` and leave the accepted dossiers in `_staged` (the store's columns)."""
-    mapping = mapping or Mapping_()
+    mapping = mapping or ColumnMap()
     targets, extra = resolve_columns(names, mapping)
     _load_values(con, mapping)
 
@@ -711,7 +711,7 @@ def _shown(value: str) -> str:
     return visible if len(visible) <= 80 else visible[:79] + "…"
 
 
-def _load_values(con: duckdb.DuckDBPyConnection, mapping: Mapping_) -> None:
+def _load_values(con: duckdb.DuckDBPyConnection, mapping: ColumnMap) -> None:
     rows: dict[tuple[str, str], str] = {}
     for target, values in DEFAULT_VALUES.items():
         for source, canonical in values.items():
@@ -727,7 +727,7 @@ def _load_values(con: duckdb.DuckDBPyConnection, mapping: Mapping_) -> None:
     )
 
 
-def check_mapping(mapping: Mapping_) -> list[str]:
+def check_mapping(mapping: ColumnMap) -> list[str]:
     """What is wrong with a mapping, worded for a person (empty when it is fine)."""
     problems = []
     for column, target in mapping.columns.items():
