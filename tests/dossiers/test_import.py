@@ -233,3 +233,53 @@ def test_progress_is_told_each_phase_up_to_the_whole(
     assert [p for p, _ in seen][:3] == ["reading", "checking", "writing"]
     shares = [d for _, d in seen]
     assert shares == sorted(shares) and shares[-1] == 1.0
+
+
+def test_a_workbook_with_real_dates_and_numbers_imports_as_the_text_would(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    from datetime import datetime
+
+    rows = [
+        ("HS-X", "so-tu-phap", "1.001", 2, 4, True, "DA_GIAI_QUYET",
+         datetime(2024, 4, 1, 8, 30), date(2024, 4, 5), datetime(2024, 4, 3, 16, 0)),
+    ]  # fmt: skip
+    run = actions.import_dossiers(
+        lao_cai.province, xlsx_file(tmp_path / "hs.xlsx", rows), by=coordinator
+    )
+    assert run.status == ImportStatus.DONE and run.problems == []
+    row = stored(lao_cai.province)["HS-X"]
+    assert (row["kenh_thuc_hien"], row["muc_do"], row["tra_kq_bcci"]) == (2, 4, True)
+    assert (row["ngay_tiep_nhan"], row["ngay_ket_thuc_xu_ly"]) == (
+        date(2024, 4, 1),
+        date(2024, 4, 3),
+    )
+
+
+def test_a_workbook_formula_is_never_evaluated_nor_kept_as_a_formula(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    # openpyxl saves formulas without a calculated value: the cell reads as empty.
+    rows = [("HS-F", '=CONCAT("so-","tu-phap")', *ROWS[0][2:])]
+    with pytest.raises(actions.ImportRefused) as refused:
+        actions.import_dossiers(
+            lao_cai.province, xlsx_file(tmp_path / "f.xlsx", rows), by=coordinator
+        )
+    (problem,) = refused.value.run.problems
+    assert (problem["code"], problem["examples"]) == ("missing_agency", [{"row": 2, "value": ""}])
+
+
+def test_the_api_lists_import_runs_to_the_provinces_coordinators_and_leaders(
+    lao_cai: LaoCai,
+    coordinator: User,
+    reporter: User,
+    leader: User,
+    tmp_path: Path,
+    client_for: Any,
+) -> None:
+    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
+    listed = client_for(leader).get("/api/dossiers/imports").json()
+    assert [(r["filename"], r["status"], r["inserted"]) for r in listed] == [("hs.csv", "done", 6)]
+    assert listed[0]["problems"][0]["code"] == "missing_due"
+    assert listed[0]["created_by"] == "Nguyễn Thị Hoa"
+    assert client_for(reporter).get("/api/dossiers/imports").json() == []
