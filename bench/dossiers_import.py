@@ -1,9 +1,9 @@
 """Importing dossiers into the store: a whole province, then one more month (docs/benchmarks.md,
 "Dossier import").
 
-    .venv/bin/python -m bench.dossiers_gen --rows 10000000 -o var/bench/dossiers-10m.parquet
+    .venv/bin/python -m bench.dossiers_gen --rows 10000000 -o var/bench/dossiers-10000000.parquet
     .venv/bin/python -m bench.dossiers_gen --rows 10000000 -o var/bench/2025-01.parquet --month 2025-01
-    .venv/bin/python -m bench.dossiers_import var/bench/dossiers-10m.parquet var/bench/2025-01.parquet
+    .venv/bin/python -m bench.dossiers_import var/bench/dossiers-10000000.parquet var/bench/2025-01.parquet
 
 Runs three imports, each in a process of its own so that its peak memory is its own: the base
 file into an empty store; the month into that store (the dossiers it finishes move out of the
