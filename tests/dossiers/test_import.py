@@ -15,7 +15,7 @@ from parindex.dossiers.models import DossierImport, ImportStatus
 from parindex.dossiers.reading import store_for
 from parindex.orgs.models import AuditEntry, User
 from tests.conftest import LaoCai
-from tests.dossiers.support import ROWS, csv_file, parquet_file, stored, xlsx_file
+from tests.dossiers.support import HEADER, ROWS, csv_file, parquet_file, stored, xlsx_file
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx", "parquet", "csv-utf16", "csv-semicolon"])
@@ -283,3 +283,14 @@ def test_the_api_lists_import_runs_to_the_provinces_coordinators_and_leaders(
     assert listed[0]["problems"][0]["code"] == "missing_due"
     assert listed[0]["created_by"] == "Nguyễn Thị Hoa"
     assert client_for(reporter).get("/api/dossiers/imports").json() == []
+
+
+def test_an_excel_csv_with_bom_semicolons_crlf_and_blank_lines_imports(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    lines = [";".join(HEADER), *(";".join(r) for r in ROWS[:2])]
+    path = tmp_path / "excel.csv"
+    path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n\r\n\r\n").encode("utf-8"))
+    run = actions.import_dossiers(lao_cai.province, path, by=coordinator)
+    assert (run.rows, run.inserted, run.refused_rows) == (2, 2, 0)
+    assert sorted(stored(lao_cai.province)) == ["HS-001", "HS-002"]
