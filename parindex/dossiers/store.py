@@ -15,7 +15,9 @@ statistics skip the rows received after qe. `relation()` names only those files.
 
 A write (`merge`) rewrites only the partitions its dossiers land in or leave, and the key files
 of the months they were received in: importing one more month touches that month, the
-unfinished partition and the keys of the month, whatever the store's size. New files get a new
+unfinished partition and the keys of the month, whatever the store's size. (Other months' keys
+are read only for dossiers missing from a month that already has keys: a received date the
+source corrected.) New files get a new
 generation's name; the manifest is then replaced in one `os.replace`, so a reader sees the old
 store or the new one, never a mixture, and a failed write leaves the old store as it was. The
 files a write replaces are deleted by the next write, so a reader still holding the previous
@@ -244,10 +246,36 @@ class Store:
                 "CREATE OR REPLACE TEMP TABLE _known "
                 "(ma_ho_so VARCHAR, part VARCHAR, received VARCHAR)"
             )
+        # A dossier not found in the keys of the month it says it was received in, where that
+        # month already has dossiers, may be one whose received date the source corrected: only
+        # then are the other months' keys read for it (a new month's import reads none).
+        known_months = [m for m in months if m in old.keys]
+        others = [self.root / name for m, name in old.keys.items() if m not in months]
+        if known_months and others:
+            listed = ", ".join(quote(m) for m in known_months)
+            scan = ", ".join(quote(f) for f in others)
+            con.execute(
+                f"""INSERT INTO _known SELECT * FROM read_parquet([{scan}])
+                WHERE ma_ho_so IN (
+                    SELECT i.ma_ho_so FROM _incoming i ANTI JOIN _known k USING (ma_ho_so)
+                    WHERE i._received IN ({listed}))"""
+            )
         con.execute(
             """CREATE OR REPLACE TEMP TABLE _moves AS
             SELECT i.ma_ho_so, i._part AS new_part, k.part AS old_part
             FROM _incoming i LEFT JOIN _known k USING (ma_ho_so)"""
+        )
+        # The keys the import replaces, by the month they are filed under now; their months'
+        # key files are rewritten, the incoming months' and any a dossier moved out of.
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE _replaced AS
+            SELECT k.ma_ho_so, k.received FROM _known k SEMI JOIN _incoming i USING (ma_ho_so)"""
+        )
+        months = sorted(
+            {
+                *months,
+                *(r[0] for r in con.execute("SELECT DISTINCT received FROM _replaced").fetchall()),
+            }
         )
         updated = con.execute("SELECT count(*) FROM _moves WHERE old_part IS NOT NULL").fetchone()
         total = con.execute("SELECT count(*) FROM _moves").fetchone()
@@ -291,13 +319,13 @@ class Store:
                 new.rows.pop(part, None)
             if progress is not None:
                 progress(len(written), steps)
-        for month in sorted(months):
+        for month in months:
             keep = ""
             if month in old.keys:
                 keep = (
-                    "SELECT ma_ho_so, part, received FROM _known WHERE received = "
-                    f"{quote(month)} AND ma_ho_so NOT IN (SELECT ma_ho_so FROM _incoming "
-                    f"WHERE _received = {quote(month)}) "
+                    "SELECT ma_ho_so, part, received FROM read_parquet("
+                    f"{quote(self.root / old.keys[month])}) WHERE ma_ho_so NOT IN "
+                    f"(SELECT ma_ho_so FROM _replaced WHERE received = {quote(month)}) "
                     "UNION ALL "
                 )
             rows = (
@@ -305,13 +333,16 @@ class Store:
                 f"WHERE _received = {quote(month)}"
             )
             name = f"keys/received={month}/g{generation}.parquet"
-            self._copy(con, rows, name, "ma_ho_so", written)
+            count = self._copy(con, rows, name, "ma_ho_so", written)
             if month in old.keys:
                 new.retired.append(old.keys[month])
-            new.keys[month] = name
+            if count:
+                new.keys[month] = name
+            else:
+                new.keys.pop(month, None)
             if progress is not None:
                 progress(len(written), steps)
-        for table in ("_incoming", "_known", "_moves"):
+        for table in ("_incoming", "_known", "_moves", "_replaced"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
         outcome = MergeOutcome(
             inserted=total[0] - updated[0],
@@ -392,8 +423,9 @@ class Store:
 
     def duplicates(self, con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[tuple[str, int]]:
         """Dossier codes stored more than once, with how often. A write finds a dossier again
-        by the month it was received in; a source that later corrects a dossier's received
-        date into another month makes a second row, which this reading of every key finds."""
+        by the month it was received in (and, for one missing there, the other months' keys);
+        a received date corrected into a month with no dossiers yet makes a second row, which
+        this reading of every key finds."""
         files = [self.root / name for name in self.manifest().keys.values()]
         if not files:
             return []

@@ -127,14 +127,15 @@ def test_settings_default_to_the_reference_and_can_change(lao_cai: LaoCai) -> No
     assert (saved.carried_over_from_start_day, saved.on_time_rate) == (False, "due")
 
 
-def test_check_counts_the_store_and_finds_a_dossier_whose_received_month_changed(
+def test_check_counts_the_store_and_finds_a_dossier_stored_twice(
     lao_cai: LaoCai, tmp_path: Path
 ) -> None:
     run("import", str(csv_file(tmp_path / "hs.csv")))
     out, _err = run("check")
     assert out.strip() == "lao-cai: 6 dossiers in 4 partitions, generation 1"
-    # The source corrected HS-001's received date from March into April.
-    moved = [(*ROWS[0][:7], "2024-04-01", *ROWS[0][8:])]
+    # The source corrected HS-001's received date from March into September, a month the
+    # store holds no dossier of: the import looks for it there only, and stores it again.
+    moved = [(*ROWS[0][:7], "2024-09-01", "2024-09-05", "2024-09-03")]
     run("import", str(csv_file(tmp_path / "moved.csv", moved)))
     err = io.StringIO()
     with pytest.raises(CommandError):

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 
 from parindex.dossiers import actions
 from parindex.dossiers.models import DossierImport, ImportStatus
-from parindex.dossiers.reading import store_for
+from parindex.dossiers.reading import connect, store_for
 from parindex.orgs.models import AuditEntry, User
 from tests.conftest import LaoCai
 from tests.dossiers.support import HEADER, ROWS, csv_file, parquet_file, stored, xlsx_file
@@ -294,3 +294,21 @@ def test_an_excel_csv_with_bom_semicolons_crlf_and_blank_lines_imports(
     run = actions.import_dossiers(lao_cai.province, path, by=coordinator)
     assert (run.rows, run.inserted, run.refused_rows) == (2, 2, 0)
     assert sorted(stored(lao_cai.province)) == ["HS-001", "HS-002"]
+
+
+def test_a_corrected_received_date_moves_the_dossier_instead_of_copying_it(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
+    store = store_for(lao_cai.province)
+    # HS-001 was received in March; the source now says 2 April (a month with dossiers).
+    corrected = [(*ROWS[0][:7], "2024-04-02", *ROWS[0][8:])]
+    run = actions.import_dossiers(
+        lao_cai.province, csv_file(tmp_path / "fix.csv", corrected), by=coordinator
+    )
+    assert (run.inserted, run.updated) == (0, 1)
+    rows = stored(lao_cai.province)
+    assert len(rows) == 6 and rows["HS-001"]["ngay_tiep_nhan"] == date(2024, 4, 2)
+    assert "2024-03" not in store.manifest().keys  # its only dossier moved out
+    with connect() as con:
+        assert store.duplicates(con) == []
