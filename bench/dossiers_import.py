@@ -25,14 +25,12 @@ from pathlib import Path
 from time import perf_counter
 
 from parindex.dossiers import importing
-from parindex.dossiers.store import Store
+from parindex.dossiers.store import Store, connect
 
 
 def one_import(store: Path, path: Path) -> dict[str, object]:
-    import duckdb
-
     started = perf_counter()
-    with duckdb.connect(config={"threads": 2, "memory_limit": "1GB"}) as con:
+    with connect() as con:
         names = importing.read_file(con, path)
         staged = importing.stage(con, names, source="bench", import_run=1)
         checked = perf_counter()

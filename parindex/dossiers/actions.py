@@ -25,8 +25,8 @@ from parindex.dossiers.models import (
     OnTimeRate,
     SourceMapping,
 )
-from parindex.dossiers.reading import connect, store_for
-from parindex.dossiers.store import StoreBusy, StoreDamaged
+from parindex.dossiers.reading import store_for
+from parindex.dossiers.store import StoreBusy, StoreDamaged, connect
 from parindex.lib.text import clean
 from parindex.orgs import access
 from parindex.orgs.audit import record

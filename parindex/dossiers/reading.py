@@ -6,21 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 from django.conf import settings
 
 from parindex.dossiers.models import AgencyCode, KpiSetting
-from parindex.dossiers.store import Store
+from parindex.dossiers.store import Store, connect
 from parindex.orgs.models import Organisation, OrgKind
-
-# DuckDB shares the machine with the web and database servers: two threads and a memory cap,
-# past which it spills to disk instead of growing.
-THREADS = 2
-MEMORY_LIMIT = "1GB"
-
-
-def connect() -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(config={"threads": THREADS, "memory_limit": MEMORY_LIMIT})
 
 
 def store_for(province: Organisation) -> Store:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -71,6 +72,24 @@ LOCK_WAIT = 120.0
 # Rows per Parquet row group: small enough that a period's date range skips most groups of an
 # old partition, large enough to keep the scan columnar.
 ROW_GROUP = 65_536
+
+
+# DuckDB shares the machine with the web and database servers: two threads and a memory cap,
+# past which it spills to disk instead of growing.
+THREADS = 2
+MEMORY_LIMIT = "1GB"
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """A connection for imports and reads of the store. What spills past the memory limit goes
+    to the system's temporary folder, never to the working directory of the process."""
+    return duckdb.connect(
+        config={
+            "threads": THREADS,
+            "memory_limit": MEMORY_LIMIT,
+            "temp_directory": str(Path(tempfile.gettempdir()) / "parindex-duckdb"),
+        }
+    )
 
 
 class StoreBusy(RuntimeError):

@@ -11,7 +11,8 @@ from typing import Any
 import duckdb
 from openpyxl import Workbook
 
-from parindex.dossiers.reading import connect, store_for
+from parindex.dossiers.reading import store_for
+from parindex.dossiers.store import connect
 from parindex.orgs.models import Organisation
 
 HEADER = (

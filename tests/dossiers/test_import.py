@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied
 
 from parindex.dossiers import actions
 from parindex.dossiers.models import DossierImport, ImportStatus
-from parindex.dossiers.reading import connect, store_for
+from parindex.dossiers.reading import store_for
+from parindex.dossiers.store import connect
 from parindex.orgs.models import AuditEntry, User
 from tests.conftest import LaoCai
 from tests.dossiers.support import HEADER, ROWS, csv_file, parquet_file, stored, xlsx_file

@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from parindex.dossiers import actions, forms, reading
 from parindex.dossiers.messages import describe
+from parindex.dossiers.store import connect
 from parindex.exports import registry
 from parindex.exports.actions import record_full_export
 from parindex.orgs import access
@@ -263,7 +264,7 @@ class Command(BaseCommand):
         province = _province(options["province"])
         store = reading.store_for(province)
         missing = store.check()
-        with reading.connect() as con:
+        with connect() as con:
             twice = store.duplicates(con)
         for name in missing:
             self.stderr.write(f"missing file: {store.root / name}")
