@@ -26,7 +26,7 @@ from parindex.dossiers.models import (
     SourceMapping,
 )
 from parindex.dossiers.reading import store_for
-from parindex.dossiers.store import StoreBusy, StoreDamaged, connect
+from parindex.dossiers.store import MergeOutcome, StoreBusy, StoreDamaged, connect
 from parindex.lib.text import clean
 from parindex.orgs import access
 from parindex.orgs.audit import record
@@ -169,30 +169,34 @@ def import_dossiers(
             if progress:
                 progress("writing", 0.6 + 0.4 * done / max(total, 1))
 
+        def finish(outcome: MergeOutcome) -> None:
+            # Recorded before the store's manifest is swapped: a failure here leaves the store
+            # as it was, and the database's transaction is undone with it.
+            run.status = ImportStatus.DONE
+            run.inserted = outcome.inserted
+            run.updated = outcome.updated
+            run.partitions = list(outcome.partitions)
+            run.generation = outcome.generation
+            run.save()
+            record(
+                by,
+                "dossiers.import",
+                run,
+                province=province,
+                changes={
+                    "file": filename,
+                    "source": source,
+                    "rows": run.rows,
+                    "inserted": run.inserted,
+                    "updated": run.updated,
+                    "refused": run.refused_rows,
+                    "warnings": run.warnings,
+                },
+            )
+
         try:
             with transaction.atomic():
-                outcome = store_for(province).merge(con, "_staged", progress=written)
-                run.status = ImportStatus.DONE
-                run.inserted = outcome.inserted
-                run.updated = outcome.updated
-                run.partitions = list(outcome.partitions)
-                run.generation = outcome.generation
-                run.save()
-                record(
-                    by,
-                    "dossiers.import",
-                    run,
-                    province=province,
-                    changes={
-                        "file": filename,
-                        "source": source,
-                        "rows": run.rows,
-                        "inserted": run.inserted,
-                        "updated": run.updated,
-                        "refused": run.refused_rows,
-                        "warnings": run.warnings,
-                    },
-                )
+                store_for(province).merge(con, "_staged", before_swap=finish, progress=written)
         except (StoreBusy, StoreDamaged, OSError) as error:
             raise refuse(f"{filename}: {error}") from None
     return run

@@ -215,13 +215,13 @@ class Store:
         con: duckdb.DuckDBPyConnection,
         staged: str,
         *,
-        before_swap: Callable[[], None] | None = None,
+        before_swap: Callable[[MergeOutcome], None] | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> MergeOutcome:
         """Insert or update the dossiers of the table `staged` (the store's columns, one row per
         ma_ho_so). Holds the lock; on any error the new files are removed and the store is
-        left as it was. `before_swap` runs just before the manifest is swapped (a caller's last
-        check, which may still raise to abandon the write); `progress` is told the files
+        left as it was. `before_swap` is given the outcome just before the manifest is swapped
+        (the caller records the write there, and may still raise to abandon it); `progress` is told the files
         written so far and the files to write."""
         with self.lock():
             old = self.manifest()
@@ -230,7 +230,7 @@ class Store:
             try:
                 outcome, new = self._write(con, staged, old, written, progress)
                 if before_swap is not None:
-                    before_swap()
+                    before_swap(outcome)
                 self._swap(new)
             except BaseException:
                 for path in written:

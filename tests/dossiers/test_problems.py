@@ -210,3 +210,18 @@ def test_an_import_while_another_writes_is_refused_and_changes_nothing(
         actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
     assert "another import is still writing" in refused.value.run.message
     assert stored(lao_cai.province) == {}
+
+
+def test_when_the_import_cannot_be_recorded_the_store_is_left_as_it_was(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import DatabaseError
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise DatabaseError("connection lost")
+
+    monkeypatch.setattr(actions, "record", broken)
+    with pytest.raises(DatabaseError):
+        actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
+    assert stored(lao_cai.province) == {}
+    assert store_for(lao_cai.province).manifest().generation == 0
