@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from parindex.dossiers import reading
+from parindex.dossiers import kpis, reading
 from parindex.dossiers.kpis import KpiSettings, compute_forms, engine_connection
 from parindex.dossiers.periods import Period, parse_period
 from parindex.orgs import access
@@ -56,7 +56,7 @@ class FormRow:
     agency: str
     period: Period
     organisation: Organisation | None
-    counts: dict[str, int]
+    counts: dict[str, int]  # every count of the engine (`kpis.FORM_COUNTS`)
     rates: dict[str, tuple[int, int] | None]  # numerator, denominator
     group: bool = False  # a group of codes (`groups_of`), not one code
 
@@ -163,9 +163,18 @@ def form_rows(
                 agency=row.agency,
                 period=chosen,
                 organisation=match.organisation if match else None,
-                counts={name: int(row.counts[name]) for name in COUNTS},
+                counts={name: int(value) for name, value in row.counts.items()},
                 rates={name: row.rate(name) for name in RATES},
                 group=row.agency in grouped,
             )
         )
     return rows
+
+
+def identity_problems(province: Organisation, rows: list[FormRow]) -> list[str]:
+    """The form's identities that do not hold in `rows` (received = resolved + pending, and
+    the others of `kpis.check_identities`): none, unless the records contradict themselves."""
+    return kpis.check_identities(
+        [kpis.FormRow(r.agency, r.period.code, r.counts) for r in rows],
+        settings=engine_settings(province),
+    )

@@ -302,3 +302,22 @@ def test_agency_people_get_no_group_rows(imported: None, reporter: User) -> None
     assert [
         r["agency"] for r in form_json("--period", "2024Q2", "--groups", "--as", "minh.stp")
     ] == ["so-tu-phap"]
+
+
+def test_the_forms_identities_hold_on_the_imported_records(
+    imported: None, lao_cai: LaoCai, coordinator: User
+) -> None:
+    from parindex.dossiers import forms
+
+    rows = forms.form_rows(coordinator, lao_cai.province, "2024Q2", groups=True)
+    assert rows and forms.identity_problems(lao_cai.province, rows) == []
+    broken = [
+        forms.FormRow(
+            rows[0].agency,
+            rows[0].period,
+            None,
+            {**rows[0].counts, "da_gq": rows[0].counts["da_gq"] + 1},
+            rows[0].rates,
+        )
+    ]
+    assert any("tong_so" in p for p in forms.identity_problems(lao_cai.province, broken))

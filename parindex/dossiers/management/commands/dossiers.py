@@ -307,6 +307,8 @@ class Command(BaseCommand):
                 )
             except forms.FormError as error:
                 raise _bad(str(error)) from None
+            for problem in forms.identity_problems(province, rows):
+                self.stderr.write(f"identity broken: {problem}")
             content = (
                 json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2) + "\n"
             ).encode("utf-8")
