@@ -33,11 +33,25 @@ _RETURNED = re.compile(r"\btra\b[^;]*\bket qua\b|\bket qua\b[^;]*\btra\b")
 _RECEIVED = re.compile(r"\b(?:tiep nhan|nhan|nop)\b")
 
 
-def rate_for(subject: str, unit: str) -> str | None:
-    """The dossier rate a quantity's wording names, or None when it names none."""
+def whole_subject(subject: str, context: str) -> str:
+    """A subject the plan reader shortened ("… được giải quyết đúng …") completed from its
+    target's text, up to the figure or the clause's end."""
+    if not subject.endswith("…") or not context:
+        return subject
+    head = subject[:-1].rstrip()
+    at = fold(context).find(fold(head))
+    if at < 0:
+        return subject
+    rest = re.match(r"[^0-9.;:]*", fold(context)[at + len(fold(head)) :])
+    return head + (rest.group(0) if rest else "")
+
+
+def rate_for(subject: str, unit: str, context: str = "") -> str | None:
+    """The dossier rate a quantity's wording names, or None when it names none; `context`, the
+    target's text, completes a shortened subject."""
     if unit != "percent":
         return None
-    text = fold(subject)
+    text = fold(whole_subject(subject, context))
     if _PROCEDURES_WITH_DOSSIERS.search(text) and (_LEVEL_3_4.search(text) or _POST.search(text)):
         return PROCEDURES_ONLINE_OR_POST
     if not _DOSSIER.search(text) and not _POST.search(text):

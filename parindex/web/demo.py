@@ -36,7 +36,7 @@ from parindex.reporting import actions as reporting_actions
 from parindex.reporting import progress
 from parindex.reporting.lights import quantity_light
 from parindex.reporting.models import Item, PeriodKind, Report, Round, TargetStatus, Value
-from parindex.web import demo_assessment, demo_survey
+from parindex.web import demo_assessment, demo_dossiers, demo_survey
 
 DEMO_PASSWORD = "LaoCai-2020-demo"
 DEMO_PROVINCE = "lao-cai-1991"
@@ -119,7 +119,12 @@ def load_demo() -> list[DemoPerson]:
         }
     )
     plan = _load_plan(provinces[DEMO_PROVINCE])
-    _load_rounds(plan)
+    # A generated year of one-stop-shop dossiers, imported first: the agencies' reports type the
+    # dossier rates their records give (all but one), and the rounds show the computed ones.
+    demo_dossiers.load_dossiers(
+        provinces[DEMO_PROVINCE], User.objects.get(username=_coordinator_username())
+    )
+    _load_rounds(plan, demo_dossiers.quarter_figures(provinces[DEMO_PROVINCE]))
     _load_assessments(provinces[DEMO_PROVINCE])
     # The 2020 satisfaction survey, generated: the forecast reads its measured satisfaction.
     demo_survey.load_survey(
@@ -668,6 +673,13 @@ FIGURES: dict[tuple[int, str, str], tuple[int, int | None]] = {
 }
 
 
+def _quoted(quantity: Quantity, agency: Organisation, quarter: int) -> bool:
+    return any(
+        q == quarter and code == agency.code and words in quantity.subject
+        for q, code, words in FIGURES
+    )
+
+
 def _total(subject: str, kind: str, rng: random.Random) -> int:
     column = {OrgKind.DISTRICT.value: 1, OrgKind.COMMUNE.value: 2}.get(kind, 0)
     for words, ranges in TOTALS:
@@ -790,7 +802,11 @@ def _description(
 
 
 def _fill(
-    report: Report, items: list[Item], quarter: int, share: float
+    report: Report,
+    items: list[Item],
+    quarter: int,
+    share: float,
+    records: demo_dossiers.Figures,
 ) -> dict[int, reporting_actions.ItemInput]:
     """What the agency types into its report: the first `share` of its targets."""
     inputs: dict[int, reporting_actions.ItemInput] = {}
@@ -800,6 +816,11 @@ def _fill(
         # In the plan's order: the draws must not follow a database's row order.
         for value in sorted(item.values.all(), key=lambda v: (v.quantity.position, v.quantity_id)):
             num, den = _figures(value.quantity, report.agency, item.lead, quarter, rng)
+            # A dossier rate is typed from the agency's records (drawn all the same, so that the
+            # draws after it stay what they were), unless the walk-through quotes it.
+            records_say = demo_dossiers.typed(records, value.quantity, report.agency.code, quarter)
+            if records_say is not None and not _quoted(value.quantity, report.agency, quarter):
+                num, den = records_say
             values.append((value, num, den))
         quantities = [(v.quantity, n, d) for v, n, d in values]
         status = _status(quantities, quarter, item.lead, rng)
@@ -885,7 +906,7 @@ def _report_on_actions(report: Report, saver: User | None, day: date, index: int
             )
 
 
-def _load_rounds(plan: Plan) -> list[Round]:
+def _load_rounds(plan: Plan, records: demo_dossiers.Figures) -> list[Round]:
     users = {u.username: u for u in User.objects.filter(username__in=[p.username for p in PEOPLE])}
     reporters = {p.agency: users[p.username] for p in PEOPLE if p.role == Role.REPORTER}
     heads = {p.agency: users[p.username] for p in PEOPLE if p.role == Role.HEAD}
@@ -924,6 +945,7 @@ def _load_rounds(plan: Plan) -> list[Round]:
                 saver=reporters.get(report.agency.code) or heads.get(report.agency.code),
                 head=heads.get(report.agency.code),
                 reviewer=users[fates[report.agency.code].reviewer],
+                records=records,
             )
         rounds.append(round_)
         if quarter == 1:
@@ -946,9 +968,10 @@ def _live(
     saver: User | None,
     head: User | None,
     reviewer: User,
+    records: demo_dossiers.Figures,
 ) -> None:
     """Fill, submit and review one report the way its fate says."""
-    inputs = _fill(report, items, quarter, fate.filled)
+    inputs = _fill(report, items, quarter, fate.filled, records)
     if not inputs:
         return
     report, errors = reporting_actions.save_report(

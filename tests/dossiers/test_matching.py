@@ -64,3 +64,22 @@ def test_the_wording_is_read_without_its_marks_and_case() -> None:
     assert (
         rate_for("ty le ho so duoc tiep nhan qua buu chinh cong ich", "percent") == RECEIVED_BY_POST
     )
+
+
+def test_a_subject_the_plan_reader_shortened_is_completed_from_its_target() -> None:
+    subject = (
+        "tỷ lệ hồ sơ TTHC do cơ quan chuyên môn cấp tỉnh, UBND cấp huyện, UBND cấp xã tiếp nhận "
+        "trong năm được giải quyết đúng …"
+    )
+    target = (
+        "Kết quả giải quyết TTHC: Tỷ lệ hồ sơ TTHC do cơ quan chuyên môn cấp tỉnh, UBND cấp "
+        "huyện, UBND cấp xã tiếp nhận trong năm được giải quyết đúng hạn đạt từ 95% - 100%. Đánh "
+        "giá kết quả giải quyết TTHC đạt điểm đánh giá tốt từ 80% trở lên."
+    )
+    assert rate_for(subject, "percent") is None
+    assert rate_for(subject, "percent", target) == ON_TIME
+    # The next quantity of the same target names no rate, though its target says "đúng hạn".
+    assert (
+        rate_for("đánh giá kết quả giải quyết TTHC đạt điểm đánh giá tốt", "percent", target)
+        is None
+    )

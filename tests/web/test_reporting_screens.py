@@ -45,8 +45,8 @@ HX = {"HX-Request": "true"}
 # evidence, areas: whatever the number of agencies.
 OVERVIEW_QUERIES = 15
 # Session, person, roles and their agencies, province; the round; the target; its quantities,
-# items, values and evidence: whatever the number of agencies.
-TARGET_QUERIES = 11
+# items, values and evidence; the province's dossier settings: whatever the number of agencies.
+TARGET_QUERIES = 12
 # Session, person, roles, province; plans, rounds, the states of their reports, own and submitted
 # reports.
 LIST_QUERIES = 11

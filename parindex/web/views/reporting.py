@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from parindex.dossiers import feeds
 from parindex.lib.collation import sort_key
 from parindex.lib.numbers import format_decimal
 from parindex.lib.text import nfc
@@ -126,6 +127,10 @@ class ValueRow:
     saved_now: str = ""
     # The agency's stored figure against the target, at the time of year the round ends.
     light: str = progress.Light.NONE
+    # The same rate computed from the one-stop-shop records, when the target is one of theirs.
+    computed: feeds.ComputedRate | None = None
+    computed_text: str = ""
+    computed_disagrees: bool = False
 
     @property
     def light_label(self) -> str:
@@ -492,6 +497,7 @@ def _render_report(
     can_review = access.can_review(user, report) and report.status == ReportStatus.SUBMITTED
     seen = reading.read_report(user, report)
     rows = item_rows(seen, editable=can_edit, typed=typed, errors=errors, stale=stale is not None)
+    add_dossier_figures(user, report, rows)
     for row in rows:
         row.review_error = (review_errors or {}).get(row.item.pk, "")
         row.review_comment = (review_typed or {}).get(row.item.pk, row.item.review_comment)
@@ -535,6 +541,31 @@ def _render_report(
         **gap_actions.line_context(report, gap_actions.line_rows(seen.actions, editable=can_edit)),
     }
     return render(request, "web/reporting/report.html", context)
+
+
+def add_dossier_figures(user: Any, report: Report, rows: list[ItemRow]) -> None:
+    """Beside each dossier rate the agency typed, the rate its one-stop-shop records give over
+    the round's period, flagged when the two disagree."""
+    fed = [(v, row.item.target.text) for row in rows for v in row.values if v.is_rate]
+    if not fed:
+        return
+    round_ = report.round
+    province = round_.plan.province
+    on_time = feeds.on_time_rate(province)
+    wanted = [
+        (v, feeds.rate_of(v.quantity.subject, v.quantity.unit, on_time=on_time, context=text))
+        for v, text in fed
+    ]
+    if not any(rate for _v, rate in wanted):
+        return
+    computed = feeds.computed_rates(
+        user, province, round_.starts_on, round_.ends_on, [report.agency]
+    ).get(report.agency_id, {})
+    for v, rate in wanted:
+        if rate and rate in computed:
+            v.computed = computed[rate]
+            v.computed_text = _computed_text(v.computed)
+            v.computed_disagrees = v.computed.disagrees_with(v.rate)
 
 
 @login_required
@@ -871,6 +902,7 @@ class QuantityLine:
     value: str  # the province value, "90,00 %" or "—"
     counts: str  # "99 / 110", "4" or "—"
     reporting: int
+    computed: str = ""  # the province's rate from the one-stop-shop records, in words
 
 
 @dataclass
@@ -900,7 +932,8 @@ class TargetLine:
                 f'<tr data-quantity="{q.pk}" data-light="{e(q.light)}"><td>{e(q.subject)}</td>'
                 f'<td><span class="nowrap">{e(q.threshold)}</span></td><td class="num">'
                 f'<span class="mark mark-{e(q.light)}" data-province-value>{e(q.value)}</span>'
-                f'</td><td class="num">{e(q.counts)}</td><td class="num">{q.reporting}</td></tr>'
+                + (f'<div class="muted" data-computed>{e(q.computed)}</div>' if q.computed else "")
+                + f'</td><td class="num">{e(q.counts)}</td><td class="num">{q.reporting}</td></tr>'
                 for q in self.quantities
             )
             quantities = (
@@ -974,7 +1007,9 @@ def _threshold(quantity: Quantity) -> str:
     return aim(quantity)
 
 
-def _quantity_line(q: overview.QuantitySummary) -> QuantityLine:
+def _quantity_line(
+    q: overview.QuantitySummary, computed: feeds.ComputedRate | None = None
+) -> QuantityLine:
     quantity, aggregate = q.quantity, q.aggregate
     is_rate = quantity.unit == "percent"
     value = aggregate.value
@@ -993,7 +1028,16 @@ def _quantity_line(q: overview.QuantitySummary) -> QuantityLine:
         value_text,
         counts,
         aggregate.reporting,
+        _computed_text(computed, province=True) if computed else "",
     )
+
+
+def _computed_text(c: feeds.ComputedRate, *, province: bool = False) -> str:
+    n = points(c.dossiers)
+    shown = f"{score(c.percent)} % ({points(c.numerator)} / {points(c.denominator)})"
+    if province:
+        return _("Province, from %(n)s dossiers: %(rate)s") % {"n": n, "rate": shown}
+    return _("From %(n)s dossiers: %(rate)s") % {"n": n, "rate": shown}
 
 
 def _round_followed(request: HttpRequest, pk: int) -> Round:
@@ -1011,13 +1055,16 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     visible = access.reports_for(request.user).filter(round=round_)
     can_review = access.can_manage_organisations(request.user, round_.plan.province_id)
+    records = access.dossier_organisations_for(request.user, round_.plan.province_id) is None
     # The summary reads every value of the round; it is kept while nothing under it changes.
     seen = page_cache.signature(visible.order_by("pk").values_list("pk", "updated_at"))
     summary = page_cache.cached(
         "round-overview",
-        (round_.pk, seen, can_review),
+        (round_.pk, seen, can_review, records),
         today=today,
-        build=lambda: _overview_summary(round_, visible, today=today, can_review=can_review),
+        build=lambda: _overview_summary(
+            request.user, round_, visible, today=today, can_review=can_review
+        ),
     )
     return render(
         request,
@@ -1036,6 +1083,24 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _province_records(
+    user: Any, round_: Round, quantities: list[tuple[Quantity, str]]
+) -> dict[int, feeds.ComputedRate]:
+    """Each dossier-rate quantity's rate over the province's records for the round's period."""
+    province = round_.plan.province
+    on_time = feeds.on_time_rate(province)
+    rates = {
+        q.pk: feeds.rate_of(q.subject, q.unit, on_time=on_time, context=text)
+        for q, text in quantities
+    }
+    if not any(rates.values()):
+        return {}
+    found = feeds.computed_rates(
+        user, province, round_.starts_on, round_.ends_on, [], with_province=True
+    ).get(feeds.PROVINCE, {})
+    return {pk: found[rate] for pk, rate in rates.items() if rate and rate in found}
+
+
 @dataclass(frozen=True)
 class OverviewSummary:
     """What the overview shows of a round's targets and reports, ready to render."""
@@ -1047,7 +1112,7 @@ class OverviewSummary:
 
 
 def _overview_summary(
-    round_: Round, visible: QuerySet[Report], *, today: date, can_review: bool
+    user: Any, round_: Round, visible: QuerySet[Report], *, today: date, can_review: bool
 ) -> OverviewSummary:
     reports: list[Report] = list(
         visible.select_related("agency")
@@ -1056,6 +1121,9 @@ def _overview_summary(
     )
     reports.sort(key=lambda r: sort_key(r.agency.name))
     view = overview.summarise(round_, today=today, reports=reports)
+    records = _province_records(
+        user, round_, [(q.quantity, r.target.text) for r in view.targets for q in r.quantities]
+    )
     areas = {row.target.area_id: row.target.area for row in view.targets if row.target.area_id}
     progress_labels = [(status, str(label)) for status, label in TargetStatus.choices]
     light_labels = {light: str(label) for light, label in LIGHT_LABELS.items()}
@@ -1077,7 +1145,7 @@ def _overview_summary(
             TargetLine(
                 row,
                 light_labels[row.light],
-                [_quantity_line(q) for q in row.quantities],
+                [_quantity_line(q, records.get(q.quantity.pk)) for q in row.quantities],
                 statuses,
                 states,
                 f"{detail_url}{row.target.pk}/",
@@ -1114,6 +1182,38 @@ def _overview_summary(
     )
 
 
+def _add_agency_records(user: Any, round_: Round, detail: overview.TargetDetail) -> None:
+    """Each agency's value cells with its records' rate beside what it typed: `line.cells` is
+    (value, computed text, disagrees) per quantity."""
+    province = round_.plan.province
+    on_time = feeds.on_time_rate(province)
+    rates = [
+        feeds.rate_of(q.subject, q.unit, on_time=on_time, context=detail.target.text)
+        for q in detail.quantities
+    ]
+    computed = (
+        feeds.computed_rates(
+            user,
+            province,
+            round_.starts_on,
+            round_.ends_on,
+            [a.report.agency for a in detail.lines],
+        )
+        if any(rates)
+        else {}
+    )
+    for line in detail.lines:
+        mine = computed.get(line.report.agency_id, {})
+        cells = []
+        for value, rate in zip(line.values, rates, strict=True):
+            c = mine.get(rate) if rate else None
+            typed = value.rate if value is not None else None
+            cells.append(
+                (value, _computed_text(c) if c else "", bool(c and c.disagrees_with(typed)))
+            )
+        line.cells = cells  # type: ignore[attr-defined]
+
+
 @login_required
 def round_target(request: HttpRequest, pk: int, target_id: int) -> HttpResponse:
     """One target's agencies in a round: each one's state, values, progress and evidence. The
@@ -1131,6 +1231,7 @@ def round_target(request: HttpRequest, pk: int, target_id: int) -> HttpResponse:
         evidence=access.evidence_set_for(request.user),
     )
     detail.lines.sort(key=lambda line: sort_key(line.report.agency.name))  # as the overview
+    _add_agency_records(request.user, round_, detail)
     context = {
         "round": round_,
         "plan": round_.plan,
