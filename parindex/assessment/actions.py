@@ -1046,6 +1046,123 @@ def enter_survey_results(
     return len(results)
 
 
+# --- results computed from dossiers ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DossierResult:
+    """A rate computed from the one-stop-shop dossiers for one unit's sub-criterion."""
+
+    organisation_id: int
+    code: str
+    numerator: Decimal
+    denominator: Decimal
+    source: str = ""
+
+
+@transaction.atomic
+def enter_dossier_results(
+    assessment: Assessment, *, by: User | None, results: Sequence[DossierResult]
+) -> int:
+    """Home Affairs enters rates computed from the dossier records into self-assessed rate
+    sub-criteria, per unit, as numerator and denominator; the units are rescored and their
+    version moves on (a form opened before is stale). An entry already appraised (accepted or
+    scored) is left as it is: the appraisal settled it. All or nothing: any bad row refuses the
+    whole set, naming it. Returns the entries written."""
+    if by is not None and not access.can_manage_assessment(by, assessment.province_id):
+        raise _deny()
+    if assessment.status != AssessmentStatus.OPEN:
+        raise ValidationError(_("The appraisal of this assessment is closed."))
+    tree = _tree(assessment.framework)
+    spec = tree.spec
+    units = {u.organisation_id: u for u in assessment.units.select_for_update(of=("self",))}
+    problems: list[str] = []
+    by_unit: dict[int, list[DossierResult]] = {}
+    for row_number, result in enumerate(results, start=1):
+        node = spec.node(result.code)
+        if (
+            node is None
+            or result.code not in tree.leaves
+            or node.method == Method.SURVEY
+            or node.unit != Unit.PERCENT
+        ):
+            problems.append(
+                _("Row %(n)s: %(code)s is not a self-assessed rate sub-criterion.")
+                % {"n": row_number, "code": result.code}
+            )
+        elif result.organisation_id not in units:
+            problems.append(_("Row %(n)s: the unit is not assessed here.") % {"n": row_number})
+        elif result.denominator <= 0 or not 0 <= result.numerator <= result.denominator:
+            problems.append(
+                _("Row %(n)s: %(num)s of %(den)s is not a rate.")
+                % {"n": row_number, "num": result.numerator, "den": result.denominator}
+            )
+        else:
+            for number in (result.numerator, result.denominator):
+                if decimal_error(number, VALUE):
+                    problems.append(
+                        _("Row %(n)s: %(value)s is not a value this column can hold.")
+                        % {"n": row_number, "value": number}
+                    )
+            by_unit.setdefault(result.organisation_id, []).append(result)
+    if problems:
+        raise ValidationError(problems)
+    written = 0
+    for org_id, rows in by_unit.items():
+        unit = units[org_id]
+        entries = _entries(unit)
+        by_code = {e.node.code: e for e in entries}
+        changes: dict[str, list[Any]] = {}
+        entered: list[Entry] = []
+        for result in rows:
+            entry = by_code[result.code]
+            if entry.appraisal in (Appraisal.ACCEPTED, Appraisal.SCORED):
+                continue
+            entered.append(entry)
+            before = _describe(entry)
+            entry.band = ""
+            entry.value = None
+            entry.numerator, entry.denominator = result.numerator, result.denominator
+            entry.source = clean_text(result.source, 255, field="source") or _(
+                "Computed from dossiers"
+            )
+            entry.source_report = None
+            after = _describe(entry)
+            if after != before:
+                changes[result.code] = [before, after]
+        if not entered:
+            continue
+        written += len(entered)
+        rescored, scores = _rescore(unit, tree, entries)
+        refused = [p.message for p in scores.problems]
+        if refused:
+            raise ValidationError(refused)
+        Entry.objects.bulk_update(
+            {e.pk: e for e in [*entered, *rescored]}.values(),
+            [
+                "band",
+                "value",
+                "numerator",
+                "denominator",
+                "source",
+                "source_report",
+                "self_points",
+                "self_band",
+            ],
+        )
+        unit.version += 1
+        unit.save()
+        if changes:
+            record(
+                by,
+                "assessment.unit.dossiers",
+                unit,
+                province=assessment.province_id,
+                changes=changes,
+            )
+    return written
+
+
 # --- submitting --------------------------------------------------------------------------------
 
 

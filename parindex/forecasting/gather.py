@@ -39,7 +39,9 @@ from parindex.assessment.models import (
 from parindex.benchmark import provinces
 from parindex.benchmark.models import Province, ProvinceResult, ResultYear
 from parindex.benchmark.ranks import Row
-from parindex.forecasting import satisfaction
+from parindex.dossiers import reading as reading_dossiers
+from parindex.dossiers.models import KpiSetting
+from parindex.forecasting import dossier_feeds, satisfaction
 from parindex.methodology.models import Framework
 from parindex.methodology.store import spec_from_framework
 from parindex.methodology.tree import Method, Scoring, Unit
@@ -102,6 +104,8 @@ class ForecastData:
     result: core.Forecast
     domains: list[str] = field(default_factory=list)
     survey: Survey | None = None  # the year's satisfaction survey the forecast reads
+    # The days and dossiers the dossier-fed sub-criteria were computed from, if any.
+    dossiers: dossier_feeds.Coverage | None = None
 
     def domain_of(self, code: str) -> str:
         return code.split(".", 1)[0]
@@ -110,13 +114,15 @@ class ForecastData:
 def tree_for(province: Organisation, year: int) -> tuple[Plan | None, Assessment | None, Framework]:
     plan = (
         Plan.objects.filter(province=province, year=year)
-        .select_related("framework")
+        # The province's dossier settings come along, so that the dossier-fed leaves cost no
+        # query of their own.
+        .select_related("framework", "province__dossier_kpi_setting")
         .order_by("-date", "-pk")
         .first()
     )
     assessment = (
         Assessment.objects.filter(province=province, year=year, scope=Scope.PROVINCE)
-        .select_related("framework")
+        .select_related("framework", "province__dossier_kpi_setting")
         .order_by("-pk")
         .first()
     )
@@ -170,6 +176,13 @@ def build(province: Organisation, year: int, *, today: date | None = None) -> Fo
     for code, known in surveyed.items():
         if code in tree.leaves and (code not in facts or facts[code].settled is None):
             facts[code] = known
+    rate_leaves = {
+        n.code for n in spec.nodes if n.method != Method.SURVEY and n.unit == Unit.PERCENT
+    } & set(tree.leaves)
+    coverage, computed = _computed(framework, province, year, rate_leaves, plan, assessment)
+    for code, known in computed.items():
+        if code not in facts or facts[code].settled is None:
+            facts[code] = known
     rounds: list[Round] = []
     leads: dict[str, list[Organisation]] = {}
     targets: dict[str, Target] = {}
@@ -206,7 +219,57 @@ def build(province: Organisation, year: int, *, today: date | None = None) -> Fo
         result=result,
         domains=[n.code for n in spec.nodes if n.parent_code is None],
         survey=survey,
+        dossiers=coverage,
     )
+
+
+def _kpi_setting(
+    province: Organisation, plan: Plan | None, assessment: Assessment | None
+) -> KpiSetting:
+    """The province's dossier settings, read with the plan or the assessment (`tree_for`)."""
+    holder = assessment if assessment is not None else plan
+    if holder is not None and holder.province_id == province.pk:
+        try:
+            return holder.province.dossier_kpi_setting
+        except KpiSetting.DoesNotExist:
+            return KpiSetting(province=province)
+    return reading_dossiers.kpi_setting(province)
+
+
+def _computed(
+    framework: Framework,
+    province: Organisation,
+    year: int,
+    rate_leaves: set[str],
+    plan: Plan | None,
+    assessment: Assessment | None,
+) -> tuple[dossier_feeds.Coverage | None, dict[str, core.LeafFacts]]:
+    """The rate sub-criteria the province's dossiers of the year measure: the rate of the year
+    so far (a level, not pro-rated), with the dossiers and days it rests on as the source.
+    They take the place of the self-assessment's typed entry (the records are what that entry
+    would copy, and they keep counting) and of the reporting rounds' sums, not of an appraised
+    entry. A survey-based leaf is never fed by dossiers."""
+    if not dossier_feeds.feeds_of(framework, rate_leaves):
+        return None, {}
+    coverage, found = dossier_feeds.computed_leaves(
+        framework, province, year, _kpi_setting(province, plan, assessment), rate_leaves=rate_leaves
+    )
+    if coverage is None:
+        return None, {}
+    days = (date(year + 1, 1, 1) - date(year, 1, 1)).days
+    covered = Decimal((coverage.end - coverage.start).days + 1) / Decimal(days)
+    source = dossier_feeds.source_text(coverage)
+    return coverage, {
+        code: core.LeafFacts(
+            code,
+            basis=core.Basis.COMPUTED,
+            current=LeafInput.ratio(Decimal(result.numerator), Decimal(result.denominator)),
+            covered=min(Decimal(1), covered),
+            accumulates=False,
+            source=source,
+        )
+        for code, result in found.items()
+    }
 
 
 def _surveyed(

@@ -62,6 +62,7 @@ class Basis(StrEnum):
 
     APPRAISED = "appraised"  # the appraisal settled its points
     SURVEYED = "surveyed"  # measured by the year's satisfaction survey, with its interval
+    COMPUTED = "computed"  # computed from the province's one-stop-shop dossiers, year so far
     ASSESSED = "assessed"  # the province's self-assessment
     REPORTED = "reported"  # the latest reporting round: the agencies' counts added up
     STATUS = "status"  # the progress reported on the plan's target (a choice leaf)

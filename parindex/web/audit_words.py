@@ -69,6 +69,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "assessment.unit.answer": gettext_lazy("Request for evidence answered"),
     "assessment.unit.appraised": gettext_lazy("Appraisal finished"),
     "assessment.unit.survey": gettext_lazy("Survey results entered"),
+    "assessment.unit.dossiers": gettext_lazy("Rates computed from dossiers entered"),
     "assessment.document.add": gettext_lazy("Evidence document recorded"),
     "assessment.document.attach": gettext_lazy("Evidence document cited"),
     "assessment.document.file": gettext_lazy("Evidence file stored"),

@@ -302,6 +302,15 @@ def _appraisers(province_id: int) -> list[User]:
     )
 
 
+def _dossier_feeds(assessment: Assessment) -> tuple[object, ...]:
+    """The tree's mapping to dossier rates, from the shipped file alone (no query)."""
+    from parindex.forecasting.dossier_feeds import shipped_feeds
+    from parindex.scoring.dossier_feeds import feeds_for
+
+    framework = assessment.framework
+    return feeds_for(shipped_feeds(), framework.code, framework.version)
+
+
 def _render_assessment(
     request: HttpRequest,
     assessment: Assessment,
@@ -310,6 +319,8 @@ def _render_assessment(
     edit_errors: dict[str, str] | None = None,
     survey_text: str = "",
     survey_error: str = "",
+    dossier_error: str = "",
+    dossier_period: str = "",
 ) -> HttpResponse:
     user = request.user
     manage = access.can_manage_assessment(user, assessment.province_id)
@@ -347,6 +358,11 @@ def _render_assessment(
             )
             if manage and assessment.status == AssessmentStatus.OPEN
             else [],
+            # Sub-criteria of the tree mapped to dossier rates: fill them from the records.
+            "dossier_fed": bool(manage and assessment.status == AssessmentStatus.OPEN)
+            and bool(_dossier_feeds(assessment)),
+            "dossier_error": dossier_error,
+            "dossier_period": dossier_period or str(assessment.year),
             "badges": STATUS_BADGES,
             "states": ASSESSMENT_LABELS,
             "history": _history(user, assessment) if manage else [],
@@ -460,6 +476,8 @@ def assessment_survey(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if "survey" in request.POST:
         return _fill_from_survey(request, assessment)
+    if "dossiers" in request.POST:
+        return _fill_from_dossiers(request, assessment)
     text = nfc(request.POST.get("results", ""))
     organisations = {
         code: org_id
@@ -501,6 +519,22 @@ def _fill_from_survey(request: HttpRequest, assessment: Assessment) -> HttpRespo
     except ValidationError as error:
         return _render_assessment(request, assessment, survey_error=" ".join(_messages_of(error)))
     messages.success(request, _("%(n)s survey results were entered.") % {"n": count})
+    return redirect("assessment_detail", pk=assessment.pk)
+
+
+def _fill_from_dossiers(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    """The same form's third way: the rates of the province's dossier records, for the
+    sub-criteria mapped to dossier rates."""
+    from parindex.forecasting.dossier_feeds import fill_from_dossiers
+
+    period = nfc(str(request.POST.get("period", ""))).strip()[:40]
+    try:
+        count = fill_from_dossiers(assessment, by=access.actor(request.user), period=period)
+    except ValidationError as error:
+        return _render_assessment(
+            request, assessment, dossier_error=" ".join(_messages_of(error)), dossier_period=period
+        )
+    messages.success(request, _("%(n)s rates computed from dossiers were entered.") % {"n": count})
     return redirect("assessment_detail", pk=assessment.pk)
 
 

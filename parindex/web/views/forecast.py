@@ -121,6 +121,7 @@ def _basis_counts(data: gather.ForecastData) -> list[tuple[str, int]]:
     labels = {
         core.Basis.APPRAISED: _("appraised"),
         core.Basis.SURVEYED: _("measured by the year's satisfaction survey"),
+        core.Basis.COMPUTED: _("computed from the one-stop-shop dossiers"),
         core.Basis.ASSESSED: _("from the province's self-assessment"),
         core.Basis.REPORTED: _("from the reporting rounds"),
         core.Basis.STATUS: _("from reported progress"),

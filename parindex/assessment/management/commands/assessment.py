@@ -5,6 +5,7 @@
     parindex assessment results ID [--json] (--as USERNAME | --all)
     parindex assessment survey ID RESULTS.csv --as USERNAME
     parindex assessment survey ID --from-survey CODE --as USERNAME
+    parindex assessment dossiers ID [--period 2020] --as USERNAME
 
 `score` is the scoring engine's command (parindex/scoring/management/commands/assessment.py);
 this command extends it with the assessments stored in the database, and takes its place
@@ -39,7 +40,7 @@ from parindex.orgs.models import User
 from parindex.scoring.management.commands.assessment import BAD_INPUT
 from parindex.scoring.management.commands.assessment import Command as ScoreCommand
 
-SUBCOMMANDS = "{score,list,results,survey}"
+SUBCOMMANDS = "{score,list,results,survey,dossiers}"
 # The columns of a survey results file; value is the rate in percent, or give its counts.
 SURVEY_COLUMNS = ("unit", "code", "value", "numerator", "denominator", "source")
 
@@ -99,6 +100,31 @@ class Command(ScoreCommand):
             "--as", dest="username", required=True, help="The coordinator entering the results."
         )
 
+        dossiers = sub.add_parser(
+            "dossiers",
+            help="Enter the rate sub-criteria mapped to dossier rates from the dossier records.",
+            description=(
+                "Compute the rates of the province's one-stop-shop dossiers for the period and "
+                "enter them, as numerator and denominator, into the sub-criteria mapped to "
+                'dossier rates (docs/dossiers.md, "Feeding targets and criteria"): the '
+                "province's rates for the province, each agency's own codes' for an agency "
+                "assessed. Entries already appraised are left as they are. Runs as the "
+                "coordinator given with --as, and is recorded in the audit log."
+            ),
+        )
+        dossiers.add_argument("assessment", type=int, help="Assessment id (see `list`).")
+        dossiers.add_argument(
+            "--period",
+            default="",
+            help=(
+                "2020, 2020H1, 2020Q3 or 2020-01-01..2020-06-30 (default: the assessment's "
+                "year), cut at the latest dossier date in it."
+            ),
+        )
+        dossiers.add_argument(
+            "--as", dest="username", required=True, help="The coordinator entering the rates."
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         with channel("cli"):
             super().handle(*args, **options)
@@ -155,6 +181,27 @@ class Command(ScoreCommand):
                 f"{options['file'] or options['from_survey']}: nothing was entered"
             ) from None
         self.stdout.write(f"{count} survey results entered in {assessment.title}.")
+
+    def _dossiers(self, options: dict[str, Any]) -> None:
+        from parindex.assessment.models import Assessment
+        from parindex.forecasting.dossier_feeds import fill_from_dossiers
+
+        person = User.objects.filter(username=options["username"], is_active=True).first()
+        if person is None:
+            raise _fail(f"no active person with username {options['username']!r}")
+        found = access.assessments_for(person).filter(pk=options["assessment"]).first()
+        if found is None:
+            raise _fail(f"assessment {options['assessment']} not found")
+        assessment = Assessment.objects.select_related("framework", "province").get(pk=found.pk)
+        try:
+            count = fill_from_dossiers(assessment, by=person, period=options["period"])
+        except PermissionDenied:
+            raise _fail(f"{person.username} may not enter rates here") from None
+        except ValidationError as error:
+            for message in error.messages:
+                self.stderr.write(f"error: {message}")
+            raise _fail("nothing was entered") from None
+        self.stdout.write(f"{count} rates computed from dossiers entered in {assessment.title}.")
 
     def _from_survey(self, assessment: Any, person: User, code: str) -> int:
         from parindex.forecasting.satisfaction import fill_from_survey
