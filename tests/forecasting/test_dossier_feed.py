@@ -303,7 +303,7 @@ def test_the_command_line_fills_from_the_dossiers(
     entry = _entries(assessment, lao_cai.province.pk)["3.4.1"]
     assert (entry.numerator, entry.denominator) == (D(2), D(3))
     assert entry.source.endswith(f"(01/01–31/03/{linked.year})")
-    with pytest.raises(CommandError, match="not found|may not"):
+    with pytest.raises(CommandError, match=r"not found|may not"):
         call_command(
             "assessment",
             "dossiers",
