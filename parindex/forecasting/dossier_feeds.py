@@ -9,6 +9,7 @@ Which rate measures which sub-criterion is data, per criteria tree code and vers
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
@@ -25,7 +27,7 @@ from parindex.dossiers import reading
 from parindex.dossiers.kpis import KpiSettings, compute_forms, engine_connection
 from parindex.dossiers.models import KpiSetting
 from parindex.dossiers.periods import Period, parse_period
-from parindex.dossiers.store import Store, quote
+from parindex.dossiers.store import MANIFEST, Store, quote
 from parindex.lib.numbers import format_decimal
 from parindex.methodology.models import Framework
 from parindex.methodology.tree import Method, Unit
@@ -34,6 +36,10 @@ from parindex.orgs.models import Organisation, User
 from parindex.scoring import dossier_feeds as core
 
 FEEDS = Path(__file__).resolve().parent / "data" / "dossier-feeds.yaml"
+# How long the province's figures of a year are kept for a store's contents (a new import
+# changes the key anyway).
+CACHE_SECONDS = 24 * 3600
+_NOTHING = "none"
 # The one row of the province's figures: a name no agency code of the records can have.
 _PROVINCE = "\x00province"
 
@@ -158,6 +164,39 @@ def _forms(
     }
 
 
+def _stamp(store: Store) -> str | None:
+    """What identifies the store's contents: its manifest's generation and modification time
+    (a store folder made anew starts its generations again); None without a manifest."""
+    path = store.root / MANIFEST
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+    return f"{store.manifest().generation}:{stamp}"
+
+
+def _province_forms(
+    store: Store, year: int, setting: KpiSetting
+) -> tuple[tuple[date, date], dict[str, Figures]] | None:
+    """`_forms` of the province for the year, kept in the cache until the next import writes a
+    new manifest: an engine pass over a province's year takes about half a second, the
+    dashboard is read far more often than dossiers are imported."""
+    stamp = _stamp(store)
+    if stamp is None:
+        return None
+    settings = engine_settings(setting)
+    key = (
+        "dossier-feed:"
+        + hashlib.sha256(f"{store.root.resolve()}|{stamp}|{year}|{settings}".encode()).hexdigest()
+    )
+    cached = caches["default"].get(key)
+    if cached is not None:
+        return cached if cached != _NOTHING else None
+    found = _forms(store, date(year, 1, 1), date(year, 12, 31), setting, None)
+    caches["default"].set(key, found if found is not None else _NOTHING, CACHE_SECONDS)
+    return found
+
+
 def computed_leaves(
     framework: Framework,
     province: Organisation,
@@ -172,7 +211,7 @@ def computed_leaves(
     feeds = feeds_of(framework, rate_leaves)
     if not feeds:
         return None, {}
-    found = _forms(reading.store_for(province), date(year, 1, 1), date(year, 12, 31), setting, None)
+    found = _province_forms(reading.store_for(province), year, setting)
     if found is None:
         return None, {}
     (first, last), figures = found

@@ -5,7 +5,9 @@ queries, and the forecast itself (`parindex.scoring.forecast` does the arithmeti
   itself"), else the one the year's plan is matched to.
 - **Each leaf's figure**, best first: an appraised entry of that self-assessment (settled); for
   a survey-based leaf mapped to survey factors (`satisfaction`), the share satisfied the year's
-  survey measures, with its interval; an entry the province entered (a band, a value, a ratio; survey leaves hold its own satisfaction
+  survey measures, with its interval; for a rate leaf mapped to a dossier rate
+  (`dossier_feeds`), the rate of the province's one-stop-shop dossiers for the year so far; an
+  entry the province entered (a band, a value, a ratio; survey leaves hold its own satisfaction
   measurements); the latest reporting round's figures for the plan's target linked to the leaf
   (the agencies' numerators and denominators added up, submitted and accepted reports only); for
   a choice leaf, the progress the lead agency reported on that target. A target is linked to a
@@ -21,11 +23,13 @@ The caller checks who may read the province's forecast (`access.can_read_forecas
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+import duckdb
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
@@ -41,6 +45,7 @@ from parindex.benchmark.models import Province, ProvinceResult, ResultYear
 from parindex.benchmark.ranks import Row
 from parindex.dossiers import reading as reading_dossiers
 from parindex.dossiers.models import KpiSetting
+from parindex.dossiers.store import StoreDamaged
 from parindex.forecasting import dossier_feeds, satisfaction
 from parindex.methodology.models import Framework
 from parindex.methodology.store import spec_from_framework
@@ -62,6 +67,7 @@ from parindex.scoring import forecast as core
 from parindex.scoring.engine import CompiledTree, LeafInput, TreeError, compile_tree
 from parindex.surveys.models import Survey
 
+logger = logging.getLogger(__name__)
 # Reports whose figures the forecast counts: sent, and not sent back.
 COUNTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 # Words of a rate that is a share of the year's plan done so far (it grows through the year).
@@ -251,9 +257,19 @@ def _computed(
     entry. A survey-based leaf is never fed by dossiers."""
     if not dossier_feeds.feeds_of(framework, rate_leaves):
         return None, {}
-    coverage, found = dossier_feeds.computed_leaves(
-        framework, province, year, _kpi_setting(province, plan, assessment), rate_leaves=rate_leaves
-    )
+    try:
+        coverage, found = dossier_feeds.computed_leaves(
+            framework,
+            province,
+            year,
+            _kpi_setting(province, plan, assessment),
+            rate_leaves=rate_leaves,
+        )
+    except (StoreDamaged, duckdb.Error):
+        # A damaged store does not take the forecast down: the leaves are read as without
+        # dossiers, and `parindex dossiers check` says what is wrong.
+        logger.exception("dossier store of %s unreadable; forecast without it", province.code)
+        return None, {}
     if coverage is None:
         return None, {}
     days = (date(year + 1, 1, 1) - date(year, 1, 1)).days

@@ -312,3 +312,15 @@ def test_the_command_line_fills_from_the_dossiers(
             reporter.username,
             stderr=io.StringIO(),
         )
+
+
+def test_a_damaged_store_leaves_the_forecast_as_without_dossiers(
+    linked: Linked, lao_cai: LaoCai, tmp_path: Path
+) -> None:
+    from parindex.dossiers.reading import store_for
+
+    before = build(lao_cai.province, linked.year)
+    _import(lao_cai, tmp_path, _rows(linked.year))
+    (store_for(lao_cai.province).root / "manifest.json").write_text("{not json", "utf-8")
+    after = build(lao_cai.province, linked.year)
+    assert after.dossiers is None and after.result.facts == before.result.facts
