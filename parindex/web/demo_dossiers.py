@@ -1,10 +1,10 @@
 """The demo's year of one-stop-shop dossiers: generated, never real, for Lào Cai's agencies.
 
-A seeded draw, the same on every machine, of 2020's dossiers (and those of December 2019 still
-open in January) as a province's one-stop-shop system would export them, in the reference
+A seeded draw, the same on every machine, of the year of dossiers up to the demo's present
+(received from 1 July 2019 to 30 June 2020; those still open on 30 June are pending) as a province's one-stop-shop system would export them, in the reference
 columns (docs/dossiers.md). What it is made to show: most agencies resolve 97–99 % on time, two
-do not reach the plan's 95 %; online receipt grows through the year towards the plan's 20 %; post
-(BCCI) is a few per cent, below the plan's 10 %; some dossiers are returned or withdrawn, a few
+do not reach the plan's 95 %; online receipt grows through the year past the plan's 20 %; post
+(BCCI) stays at 5–8 %, below the plan's 10 %; some dossiers are returned or withdrawn, a few
 lack a due date, and some are still open at the year's end, a few of them overdue. One agency
 code of the export ("H35.99") is matched to no organisation, as happens when a one-stop-shop
 system names a unit the province's list does not.
@@ -46,10 +46,13 @@ COLUMNS = (
 )
 UNMATCHED_CODE = "H35.99"
 YEAR = 2020
-# Days off in 2020 besides weekends: Tết (23–29/1), Hùng Kings (2/4), 30/4–1/5, 2/9 (and 31/8
-# given in exchange), the New Year.
+# The demo's present is the middle of 2020: quarter II's reports are in, the year is forecast.
+FIRST_DAY = date(2019, 7, 1)
+AS_OF = date(2020, 6, 30)
+# Days off besides weekends: 2/9/2019, the New Year, Tết (23–29/1/2020), Hùng Kings (2/4),
+# 30/4–1/5, 2/9/2020 (and 31/8 given in exchange).
 HOLIDAYS = frozenset(
-    [date(2020, 1, 1)]
+    [date(2019, 9, 2), date(2020, 1, 1)]
     + [date(2020, 1, d) for d in range(23, 30)]
     + [date(2020, 4, 2), date(2020, 4, 30), date(2020, 5, 1), date(2020, 8, 31), date(2020, 9, 2)]
 )
@@ -107,7 +110,7 @@ def rows(agencies: Sequence[tuple[str, str]], *, seed: int = 2020) -> Iterator[t
         "district": _procedures(rng, 90, "2"),
         "commune": _procedures(rng, 40, "3"),
     }
-    as_of = date(YEAR, 12, 31)
+    as_of = AS_OF
     serial = 0
     for code, kind in [*agencies, (UNMATCHED_CODE, "department")]:
         catalogue = procedures.get(kind, procedures["department"])
@@ -117,14 +120,14 @@ def rows(agencies: Sequence[tuple[str, str]], *, seed: int = 2020) -> Iterator[t
         for _ in range(_volume(code, kind, rng)):
             serial += 1
             procedure = rng.choices(popular, weights=weights)[0]
-            # Received from 1 December 2019 (carried into January) to 31 December 2020.
-            received = date(2019, 12, 1) + timedelta(days=rng.randrange(397))
-            month = max(0, (received.year - YEAR) * 12 + received.month - 1)
-            online_share = 0.04 + 0.012 * month  # 4 % in January to about 17 % in December
+            # Received from 1 July 2019 to 30 June 2020.
+            received = FIRST_DAY + timedelta(days=rng.randrange((AS_OF - FIRST_DAY).days + 1))
+            month = (received.year - FIRST_DAY.year) * 12 + received.month - FIRST_DAY.month
+            online_share = 0.06 + 0.012 * month  # about 7 % in July 2019, 20 % in June 2020
             channel = 1
             if procedure.level >= 3 and rng.random() < online_share * 2.2:
                 channel = 2
-            elif rng.random() < 0.035:
+            elif rng.random() < 0.06:
                 channel = 3
             due: date | None = working_days_after(received, procedure.days)
             if rng.random() < 0.004:
@@ -153,7 +156,7 @@ def rows(agencies: Sequence[tuple[str, str]], *, seed: int = 2020) -> Iterator[t
                 procedure.code,
                 str(channel),
                 str(procedure.level),
-                "1" if status == "DA_GIAI_QUYET" and rng.random() < 0.045 else "0",
+                "1" if status == "DA_GIAI_QUYET" and rng.random() < 0.075 else "0",
                 status,
                 received.isoformat(),
                 due.isoformat() if due else "",
@@ -186,15 +189,16 @@ def load_dossiers(province: Organisation, by: User) -> DossierImport:
         if o.code
     ]
     with tempfile.TemporaryDirectory(prefix="parindex-demo-") as folder:
-        path = Path(folder) / "ho-so-mot-cua-2020-minh-hoa.csv"
+        path = Path(folder) / "ho-so-mot-cua-2019-2020-minh-hoa.csv"
         write_csv(path, list(dict.fromkeys(agencies)))
         return import_dossiers(province, path, by=by, source="demo")
 
 
 def quarter_figures(province: Organisation) -> Figures:
-    """Every agency code's dossier rates per quarter of the year, as the records give them."""
+    """Every agency code's dossier rates in the quarters the demo reports on (I and II), as the
+    records give them."""
     store = reading.store_for(province)
-    quarters = [parse_period(f"{YEAR}Q{q}") for q in (1, 2, 3, 4)]
+    quarters = [parse_period(f"{YEAR}Q{q}") for q in (1, 2)]
     with engine_connection() as con:
         rows = compute_forms(con, store.relation(), quarters)
     figures: Figures = {}

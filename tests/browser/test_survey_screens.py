@@ -54,7 +54,7 @@ def test_a_coordinator_enters_a_paper_form_and_sees_it_counted_on_desktop_and_ph
         page.goto(f"/surveys/{survey.pk}/indices/?period=2020Q2")
         row = page.locator("[data-index-rows] tr[data-agency=so-tu-phap]").first
         expect(row.locator("[data-n]")).to_have_text(str(number))
-        expect(row.locator("[data-share]")).to_have_text("100")
+        expect(row.locator("[data-share]")).to_have_text("100,00")
         for key in ("factors", "agencies", "trend"):
             expect(page.locator(f"canvas[data-chart='chart-{key}']")).to_have_attribute(
                 "data-chart-drawn", "1"

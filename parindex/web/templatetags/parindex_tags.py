@@ -82,6 +82,19 @@ def number_text(value: object) -> str:
 
 
 @register.filter
+def as_written(value: Decimal | int | None) -> str:
+    """A number with the places it was rounded to (Decimal("92.00") → "92,00", not "92"), the
+    Vietnamese way: a column of shares reads alike."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return format_decimal(value, places=places, lang=_lang())
+    return format_decimal(Decimal(value), places=0, lang=_lang())
+
+
+@register.filter
 def is_number(value: object) -> bool:
     """A Decimal or an int (not a flag): a table cell written as a number."""
     return isinstance(value, Decimal | int) and not isinstance(value, bool)
