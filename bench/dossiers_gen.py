@@ -119,6 +119,9 @@ def _working_days(start: np.ndarray, days: np.ndarray) -> np.ndarray:
     return np.busday_offset(start, days, roll="forward", holidays=HOLIDAYS)
 
 
+_ID_LIMIT = 10**9
+
+
 def draw(n: int, first: date, last: date, seed: int, stream: int, first_id: int) -> Drawn:
     """`n` dossiers received between `first` and `last`, sorted by day of receipt."""
     model = _Model(seed)
@@ -169,6 +172,9 @@ def draw(n: int, first: date, last: date, seed: int, stream: int, first_id: int)
     status[(x < 0.01) & (status == _S_DONE)] = _S_SUPPLEMENT
     status[(x > 0.995) & (status == _S_DONE)] = _S_SUSPENDED
     ids = np.arange(first_id, first_id + n, dtype=np.int64)
+    if n and ids[-1] >= _ID_LIMIT:
+        # The key's number has nine digits; a longer one would be cut and keys would repeat.
+        raise ValueError(f"dossier numbers past {_ID_LIMIT - 1} do not fit the key")
     return Drawn(
         ids, agency, procedure, channel, level, bcci_return, received, due, finished, status
     )
@@ -267,7 +273,9 @@ def generate_month(rows: int, month: str, path: str, *, seed: int = SEED) -> Non
     days = (last - first).days + 1
     fresh_n = max(1, round(rows * days / ((END - START).days + 1)))
     stream = 1000 + first.year * 12 + first.month
-    fresh = draw(fresh_n, first, last, seed, stream, rows + (first.year * 12 + first.month) * 10**7)
+    # Fresh numbers follow the base's: a key is its day of receipt and a nine-digit number, so
+    # the month's keys differ from the base's (later days) and from each other.
+    fresh = draw(fresh_n, first, last, seed, stream, rows)
     parts = [snapshot(updated, last), snapshot(fresh, last)]
     arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     _write(arrays, path)

@@ -43,9 +43,11 @@ from __future__ import annotations
 
 import bisect
 import os
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Literal
 
 import duckdb
@@ -148,12 +150,16 @@ def engine_connection(
     database: str = ":memory:", *, memory_limit: str = "400MB"
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection set up for the KPI pass: one thread per core this process may use
-    and a memory limit (DuckDB spills beyond it instead of growing)."""
+    and a memory limit (DuckDB spills beyond it instead of growing, into the system's temporary
+    folder, never into the working directory of the process)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         cores = os.cpu_count() or 1
-    con = duckdb.connect(database)
+    con = duckdb.connect(
+        database,
+        config={"temp_directory": str(Path(tempfile.gettempdir()) / "parindex-duckdb")},
+    )
     con.execute(f"SET threads = {max(1, cores)}")
     con.execute("SET memory_limit = ?", [memory_limit])
     con.execute("SET preserve_insertion_order = false")

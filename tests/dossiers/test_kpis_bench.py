@@ -63,6 +63,8 @@ def test_the_generator_is_deterministic_and_its_month_updates_pending_dossiers(
     assert updated > 0 and fresh > 0  # type: ignore[operator]
     assert read(month, "SELECT count(*) FROM FILE") == [(updated + fresh,)]  # type: ignore[operator]
     assert read(month, "SELECT max(ngay_tiep_nhan) <= DATE '2025-01-31' FROM FILE") == [(True,)]
+    # Every dossier of the month has its own code, none of them a base dossier's but the updates.
+    assert read(month, "SELECT count(DISTINCT ma_ho_so) FROM FILE") == [(updated + fresh,)]  # type: ignore[operator]
 
 
 def test_the_engine_equals_plain_sql_on_generated_dossiers_and_the_benchmark_compares(

@@ -407,3 +407,11 @@ def test_the_engine_connection_has_a_memory_limit_and_a_thread_per_core() -> Non
     ).fetchall()
     assert limit == "117.3 MiB"  # 123 000 000 bytes, as DuckDB prints them
     assert int(threads) == len(os.sched_getaffinity(0))
+
+
+def test_the_engine_spills_into_the_temporary_folder_never_the_working_directory() -> None:
+    with engine_connection() as con:
+        row = con.execute("SELECT current_setting('temp_directory')").fetchone()
+    assert row is not None
+    spill = str(row[0])
+    assert os.path.isabs(spill) and not spill.startswith(os.getcwd() + os.sep + ".tmp")
