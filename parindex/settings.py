@@ -254,6 +254,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PARINDEX_MAX_DOSSIER_BYTES = int(
     os.environ.get("PARINDEX_MAX_DOSSIER_BYTES", str(1024 * 1024 * 1024))
 )
+# An import started on screen runs in a thread of the worker while the page polls its progress
+# (web/dossier_jobs.py); false runs it within the request (the tests).
+PARINDEX_DOSSIER_IMPORT_IN_BACKGROUND = True
 
 LOGGING = {
     "version": 1,

@@ -102,9 +102,13 @@ def _dossier_stores(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def _dossier_store(_dossier_stores: Path) -> Iterator[Path]:
     """Each test's dossier stores go to a folder of their own (made when first written), never
-    to var/dossiers: the database is rolled back after a test, and so are the stores."""
+    to var/dossiers: the database is rolled back after a test, and so are the stores. An import
+    started on screen runs within the request, inside the test's transaction (the browser tests
+    run it in the background, as the server does)."""
     folder = _dossier_stores / uuid.uuid4().hex
-    with override_settings(PARINDEX_DOSSIER_STORE=folder):
+    with override_settings(
+        PARINDEX_DOSSIER_STORE=folder, PARINDEX_DOSSIER_IMPORT_IN_BACKGROUND=False
+    ):
         yield folder
 
 

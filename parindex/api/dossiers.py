@@ -8,18 +8,22 @@ and leaders read every code; an agency's people the codes matched to their agenc
 
 GET /api/dossiers/imports lists the import runs the person may follow (the province's
 coordinators and leaders): who, when, which file, the counts and the problems found.
+
+GET /api/dossiers/list?period=2024Q2&kind=late[&agency=CODE] pages (50 a page) through the
+dossiers behind a count of the form: `kind` is a count's name or `late` (da_gq_qua_han) or
+`pending_overdue` (dang_gq_qua_han); its `total` is the form's count for the same agency.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from parindex.dossiers import forms
+from parindex.dossiers import drill, forms
 from parindex.orgs import access
 from parindex.orgs.models import Organisation
 
@@ -142,3 +146,61 @@ def imports(request: HttpRequest, limit: int = 50) -> list[dict[str, Any]]:
         }
         for run in found[: max(1, min(limit, 500))]
     ]
+
+
+class DossierOut(Schema):
+    ma_ho_so: str
+    co_quan: str
+    ma_tthc: str
+    kenh_thuc_hien: int
+    muc_do: int | None
+    tra_kq_bcci: bool
+    trang_thai: str
+    ngay_tiep_nhan: date
+    ngay_hen_tra: date | None
+    ngay_ket_thuc_xu_ly: date | None
+
+
+class DossierListOut(Schema):
+    period: str
+    kind: str
+    agency: str
+    total: int
+    page: int
+    pages: int
+    dossiers: list[DossierOut]
+
+
+@router.get(
+    "/list",
+    response=DossierListOut,
+    summary="The dossiers behind a count of the form (late, pending_overdue, da_gq, ...), 50 a page",
+)
+def dossier_list(
+    request: HttpRequest,
+    period: str,
+    kind: str = "tong_so",
+    agency: str = "",
+    procedure: str = "",
+    status: str = "",
+    received_from: date | None = None,
+    received_to: date | None = None,
+    page: int = 1,
+    province: str | None = None,
+) -> dict[str, Any]:
+    chosen = _province(request, province)
+    filters = drill.Filters(procedure, status, received_from, received_to)
+    try:
+        found = drill.listing(request.user, chosen, period, kind, agency, filters=filters, page=page)
+    except drill.DrillError as error:
+        status_code = 404 if str(error).endswith("not found") else 422
+        raise HttpError(status_code, str(error)) from None
+    return {
+        "period": found.period.code,
+        "kind": found.kind,
+        "agency": found.agency,
+        "total": found.total,
+        "page": found.page,
+        "pages": found.pages,
+        "dossiers": found.rows,
+    }

@@ -12,12 +12,13 @@ dossier_provinces_for`), each reading the codes they may (`dossiers.forms.form_r
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from parindex.dossiers import forms
+from parindex.dossiers import drill, forms
 from parindex.dossiers.periods import parse_period
 from parindex.exports import cells
 from parindex.exports.registry import Exporter, ExportError, Sheet, register
@@ -261,5 +262,85 @@ register(
         },
         renderers={"xlsx": form_xlsx},
         file_stem=lambda params: f"bieu-06-{params.get('period', '')}",
+    )
+)
+
+
+# --- the dossiers behind a count --------------------------------------------------------------
+
+LIST_COLUMNS = drill.COLUMNS
+# Every listed dossier at most: a list past this is narrowed by its filters first.
+LIST_LIMIT = 200_000
+
+
+def list_filters(params: dict[str, str]) -> drill.Filters:
+    """The list's narrowing from text parameters (`procedure`, `status`, `from`, `to`)."""
+    dates: dict[str, date | None] = {}
+    for name in ("from", "to"):
+        value = (params.get(name) or "").strip()
+        try:
+            dates[name] = date.fromisoformat(value) if value else None
+        except ValueError:
+            raise ExportError(f"{name}: expected a date such as 2024-04-01, got {value}") from None
+    return drill.Filters(
+        procedure=(params.get("procedure") or "").strip(),
+        status=(params.get("status") or "").strip(),
+        received_from=dates["from"],
+        received_to=dates["to"],
+    )
+
+
+def list_sheets(user: AnyUser, params: dict[str, str]) -> list[Sheet]:
+    code = params.get("province", "")
+    if not code:
+        raise ExportError("province: give the province's code")
+    try:
+        province = access.dossier_province_for(user, code)
+    except access.NotFound:
+        raise ExportError(f"province {code} not found") from None
+    try:
+        found = drill.listing(
+            user,
+            province,
+            params.get("period", ""),
+            params.get("kind", "") or "tong_so",
+            params.get("agency", ""),
+            filters=list_filters(params),
+            per_page=None,
+        )
+    except drill.DrillError as error:
+        raise ExportError(str(error)) from None
+    if found.total > LIST_LIMIT:
+        raise ExportError(
+            f"{found.total} dossiers: more than {LIST_LIMIT}; narrow the list (agency, procedure, "
+            "status or dates)"
+        )
+    return [
+        Sheet(
+            "Ho so",
+            list(LIST_COLUMNS),
+            ([row[c] for c in LIST_COLUMNS] for row in found.rows),
+        )
+    ]
+
+
+register(
+    Exporter(
+        "dossier-list",
+        lambda: "Danh sách hồ sơ TTHC",
+        list_sheets,
+        formats=("csv", "xlsx"),
+        params={
+            "province": "the province's code",
+            "period": "2024Q2, 2024H1, 2024 or 2024-01-15..2024-03-31",
+            "kind": "a count of the form (da_gq_qua_han, dang_gq_qua_han, nhan_truc_tuyen, ...), "
+            "or late, pending_overdue; default every dossier of the period (tong_so)",
+            "agency": "an agency code, or a group such as group:province (optional)",
+            "procedure": "a procedure code, ma_tthc (optional)",
+            "status": "a status, trang_thai (optional)",
+            "from": "received on or after this day, 2024-04-01 (optional)",
+            "to": "received on or before this day (optional)",
+        },
+        file_stem=lambda params: f"ho-so-{params.get('kind') or 'tong_so'}-{params.get('period', '')}",
     )
 )

@@ -27,5 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "sees_assessments": who.superuser or bool(who.provinces),
         # Surveys: the province-wide roles read every agency's results, an agency its own.
         "sees_surveys": who.superuser or bool(who.province_wide or who.own_agencies),
+        # Dossier KPIs: the province-wide roles read every code, an agency's people their own.
+        "sees_dossiers": who.superuser or bool(who.province_wide or who.own_agencies),
         "current_province": SimpleLazyObject(lambda: current_province(request)),
     }

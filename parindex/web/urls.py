@@ -8,6 +8,7 @@ from parindex.web.views import (
     assessment,
     audit,
     criteria,
+    dossiers,
     exports,
     forecast,
     gap_actions,
@@ -204,6 +205,19 @@ urlpatterns = [
     ),
     path("audit/", audit.audit_list, name="audit_list"),
     path("exports/<slug:name>.<str:fmt>", exports.export, name="export"),
+    path("dossiers/", dossiers.dossier_form, name="dossier_form"),
+    path("dossiers/list/", dossiers.dossier_list, name="dossier_list"),
+    path("dossiers/import/", dossiers.dossier_import, name="dossier_import"),
+    path(
+        "dossiers/import/<str:token>/",
+        dossiers.dossier_import_progress,
+        name="dossier_import_progress",
+    ),
+    path("dossiers/imports/", dossiers.dossier_imports, name="dossier_imports"),
+    path("dossiers/imports/<int:pk>/", dossiers.dossier_import_detail, name="dossier_import_detail"),
+    path("dossiers/codes/", dossiers.dossier_codes, name="dossier_codes"),
+    path("dossiers/mappings/", dossiers.dossier_mappings, name="dossier_mappings"),
+    path("dossiers/settings/", dossiers.dossier_settings, name="dossier_settings"),
     # The public survey form (no sign-in) and the coordinators' links and QR codes to it.
     path(
         "s/<slug:survey_code>/<slug:agency_code>/",

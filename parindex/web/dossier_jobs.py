@@ -1,0 +1,130 @@
+"""Dossier imports started from the screen and followed while they run.
+
+The page's POST keeps the upload in a temporary file and starts the import (the action
+`dossiers.actions.import_dossiers`, permission and audit included) in a thread of the worker
+with its own database connection; the import tells its phase and share to a small progress file
+beside the stores, which the page polls (htmx) and which any worker of the server can read. The
+file names the person who started it: nobody else follows it. With
+PARINDEX_DOSSIER_IMPORT_IN_BACKGROUND false (the tests) the import runs within the request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connections
+from django.utils.translation import gettext as _
+
+from parindex.dossiers import actions
+from parindex.orgs.models import Organisation, User
+
+log = logging.getLogger(__name__)
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _folder() -> Path:
+    return Path(settings.PARINDEX_DOSSIER_STORE) / "_progress"
+
+
+def _write(token: str, state: dict[str, Any]) -> None:
+    folder = _folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(state, out)
+    os.replace(temporary, folder / f"{token}.json")  # a reader sees the old state or the new
+
+
+def state(token: str, user: User) -> dict[str, Any] | None:
+    """The import's progress for the person who started it: phase, share (0 to 1), and once
+    it is over `done` with the run's id (`run`) or an `error`; None for anyone else."""
+    if not _TOKEN.match(token):
+        return None
+    try:
+        found: dict[str, Any] = json.loads((_folder() / f"{token}.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if found.get("user") == user.pk else None
+
+
+def save_upload(upload: actions.Upload) -> Path:
+    """The upload in a temporary file, refused past PARINDEX_MAX_DOSSIER_BYTES."""
+    limit = settings.PARINDEX_MAX_DOSSIER_BYTES
+    too_large = ValidationError(
+        {"file": _("The file is larger than %(mb)s MB.") % {"mb": limit // 1_000_000}}
+    )
+    if (upload.size or 0) > limit:
+        raise too_large
+    handle, temporary = tempfile.mkstemp(prefix="parindex-upload-")
+    written = 0
+    with os.fdopen(handle, "wb") as out:
+        for chunk in upload.chunks():
+            written += len(chunk)
+            if written > limit:
+                out.close()
+                Path(temporary).unlink(missing_ok=True)
+                raise too_large
+            out.write(chunk)
+    return Path(temporary)
+
+
+def start(
+    province: Organisation,
+    path: Path,
+    *,
+    by: User,
+    filename: str,
+    source: str,
+    mapping: str | None,
+    skip_bad_rows: bool,
+) -> str:
+    """Start importing `path` (which is deleted afterwards); the token to follow it by."""
+    token = uuid.uuid4().hex
+    _write(token, {"user": by.pk, "phase": "waiting", "share": 0.0})
+    background = getattr(settings, "PARINDEX_DOSSIER_IMPORT_IN_BACKGROUND", True)
+
+    def run() -> None:
+        def progress(phase: str, share: float) -> None:
+            _write(token, {"user": by.pk, "phase": phase, "share": round(share, 3)})
+
+        outcome: dict[str, Any] = {"user": by.pk, "phase": "done", "share": 1.0, "done": True}
+        try:
+            done = actions.import_dossiers(
+                province,
+                path,
+                by=by,
+                filename=filename,
+                source=source,
+                mapping=mapping,
+                skip_bad_rows=skip_bad_rows,
+                progress=progress,
+            )
+            outcome["run"] = done.pk
+        except actions.ImportRefused as refused:
+            outcome["run"] = refused.run.pk
+        except (ValidationError, PermissionDenied) as error:
+            outcome["error"] = " ".join(getattr(error, "messages", [str(error)]))
+        except Exception:  # the page must learn the import is over, whatever stopped it
+            log.exception("dossier import %s failed", token)
+            outcome["error"] = "failed"
+        finally:
+            path.unlink(missing_ok=True)
+            if background:
+                connections.close_all()
+        _write(token, outcome)
+
+    if background:
+        threading.Thread(target=run, name=f"dossier-import-{token[:8]}", daemon=True).start()
+    else:
+        run()
+    return token
