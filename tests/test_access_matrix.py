@@ -212,7 +212,9 @@ def world(
         ends_on=today + timedelta(days=30),
     )
     # Spring 2024's dossiers of Sở Tư pháp, the city and a code matched to nobody.
-    dossier_actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=None)
+    dossier_run = dossier_actions.import_dossiers(
+        lao_cai.province, csv_file(tmp_path / "hs.csv"), by=None
+    )
     colleague = org_actions.create_person(
         by=None,
         username="mai.stp",
@@ -245,6 +247,7 @@ def world(
         token=token,
         colleague=colleague,
         extra={
+            "dossier_run": dossier_run,
             "assessment": assessment,
             "unit": unit,
             "document": document,
@@ -370,6 +373,20 @@ FORECAST_READERS = ("coordinator", "leader")
 # changes it, its coordinators (the others who read it are refused, the rest find nothing).
 SURVEY = answers(404, coordinator=200, leader=200, reporter=200, head=200, district_head=200)
 SURVEY_MANAGE = answers(404, coordinator=200, leader=403, reporter=403, head=403, district_head=403)
+# Dossier KPIs: whoever reads a province's dossiers (the outsider reads Yên Bái's, empty); what
+# changes them, the province's coordinators (the outsider, Yên Bái's).
+DOSSIERS = answers(200, citizen=404, appraiser=404)
+DOSSIER_MANAGE = answers(403, coordinator=200, outsider=200, citizen=404, appraiser=404)
+DOSSIER_HISTORY = answers(403, coordinator=200, leader=200, outsider=200, citizen=404, appraiser=404)
+
+
+def dossier_progress(world: World) -> str:
+    """The progress of an import the coordinator started (read only by them)."""
+    from parindex.web import dossier_jobs
+
+    token = "d" * 32
+    dossier_jobs._write(token, {"user": world.people["coordinator"].pk, "phase": "reading"})
+    return f"/dossiers/import/{token}/"
 
 
 def w(*parts: str) -> Callable[[World], str]:
@@ -669,6 +686,22 @@ WEB: dict[str, Route] = {
     # coordinators and leaders and the people of its agencies (their own agency's rows); the
     # coordinators create surveys and enter, import and weigh responses.
     "surveys/": R(w("surveys/"), answers(200)),
+    # One-stop-shop dossiers: the form and the lists to their readers, each their own codes; the
+    # import history to the province-wide roles; imports, codes, mappings and settings to the
+    # coordinators (the forms posted empty change nothing).
+    "dossiers/": R(w("dossiers/"), DOSSIERS),
+    "dossiers/list/": R(w("dossiers/list/"), DOSSIERS),
+    "dossiers/import/": W(w("dossiers/import/"), DOSSIER_MANAGE, CREATORS),
+    "dossiers/import/<str:token>/": R(
+        dossier_progress, answers(403, coordinator=200, outsider=404, citizen=404, appraiser=404)
+    ),
+    "dossiers/imports/": R(w("dossiers/imports/"), DOSSIER_HISTORY),
+    "dossiers/imports/<int:pk>/": R(
+        lambda x: f"/dossiers/imports/{x.extra['dossier_run'].pk}/", answers(404, coordinator=200, leader=200)
+    ),
+    "dossiers/codes/": W(w("dossiers/codes/"), DOSSIER_MANAGE, CREATORS),
+    "dossiers/mappings/": W(w("dossiers/mappings/"), DOSSIER_MANAGE, CREATORS),
+    "dossiers/settings/": W(w("dossiers/settings/"), DOSSIER_MANAGE, CREATORS),
     "surveys/new/": W(w("surveys/new/"), answers(403, coordinator=200, outsider=200), CREATORS),
     "surveys/<int:pk>/": R(lambda x: f"/surveys/{x.extra['survey'].pk}/", SURVEY),
     "surveys/<int:pk>/indices/": R(lambda x: f"/surveys/{x.extra['survey'].pk}/indices/", SURVEY),
@@ -1033,6 +1066,10 @@ API: dict[str, Route] = {
         a("/api/dossiers/form?period=2024Q2&province={x.lao_cai.province.code}"), API_DOSSIERS
     ),
     "GET /api/dossiers/imports": R(a("/api/dossiers/imports"), api(200)),
+    "GET /api/dossiers/list": R(
+        a("/api/dossiers/list?period=2024Q2&kind=late&province={x.lao_cai.province.code}"),
+        API_DOSSIERS,
+    ),
     # The forecast: the province's coordinators and leaders; what-if keeps nothing.
     "GET /api/forecast": R(
         a("/api/forecast?province={x.lao_cai.province.code}&year={x.plan.year}"), API_FORECAST
@@ -1097,6 +1134,11 @@ EXPORTS: dict[str, dict[str, str]] = {
     },
     # The dossier form: whoever reads the province's dossiers, each their own codes.
     "dossier-form": {
+        **dict.fromkeys(ROLES, "refused"),
+        **dict.fromkeys(("coordinator", "leader", "reporter", "head", "district_head"), "data"),
+    },
+    # The dossiers behind a count: the same readers (the city's head reads its own two).
+    "dossier-list": {
         **dict.fromkeys(ROLES, "refused"),
         **dict.fromkeys(("coordinator", "leader", "reporter", "head", "district_head"), "data"),
     },
@@ -1237,6 +1279,7 @@ def export_params(world: World, name: str) -> dict[str, str]:
         "assessment-unit": {"unit": str(world.extra["unit"].pk)},
         "assessment-ranking": {"assessment": str(world.extra["assessment"].pk)},
         "dossier-form": {"province": world.lao_cai.province.code, "period": "2024Q2"},
+        "dossier-list": {"province": world.lao_cai.province.code, "period": "2024Q2"},
         "forecast": {
             "province": str(world.lao_cai.province.pk),
             "year": str(world.plan.year),
