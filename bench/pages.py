@@ -169,6 +169,14 @@ def world_of(name: str, province: Organisation, coordinator: User) -> World:
             ids["forecast_ready"] = None  # the page says why; its export has nothing to give
         else:
             ids["forecast_ready"] = forecasts[0].province.pk
+    from parindex.dossiers.models import DossierImport
+    from parindex.web import dossier_jobs
+
+    run = DossierImport.objects.filter(province=province).order_by("-pk").first()
+    ids["dossier_import"] = run.pk if run else None
+    # An import under way, as its page shows it while it polls.
+    ids["dossier_token"] = "b" * 32
+    dossier_jobs.write_state(ids["dossier_token"], {"user": coordinator.pk, "phase": "writing"})
     return World(name, coordinator, province, ids)
 
 
@@ -239,6 +247,8 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "surveys/questionnaires/<int:pk>/": ("questionnaire",),
     "surveys/questionnaires/<int:pk>/xlsform.xlsx": ("questionnaire",),
     "forecast/actions/<int:pk>/edit/": ("gap_action",),
+    "dossiers/import/<str:token>/": ("dossier_token",),
+    "dossiers/imports/<int:pk>/": ("dossier_import",),
 }
 
 
@@ -270,6 +280,8 @@ def _exports(world: World) -> list[str]:
         "assessment-unit": ("unit", world.ids.get("unit")),
         "assessment-ranking": ("assessment", world.ids.get("assessment")),
         "survey": ("survey", world.ids.get("survey")),
+        "dossier-form": ("province", f"{world.province.code}&period=2024Q2"),
+        "dossier-list": ("province", f"{world.province.code}&period=2024Q2&kind=late"),
     }
     if world.ids.get("forecast_ready"):
         params["forecast"] = (

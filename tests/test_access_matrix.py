@@ -377,7 +377,9 @@ SURVEY_MANAGE = answers(404, coordinator=200, leader=403, reporter=403, head=403
 # changes them, the province's coordinators (the outsider, Yên Bái's).
 DOSSIERS = answers(200, citizen=404, appraiser=404)
 DOSSIER_MANAGE = answers(403, coordinator=200, outsider=200, citizen=404, appraiser=404)
-DOSSIER_HISTORY = answers(403, coordinator=200, leader=200, outsider=200, citizen=404, appraiser=404)
+DOSSIER_HISTORY = answers(
+    403, coordinator=200, leader=200, outsider=200, citizen=404, appraiser=404
+)
 
 
 def dossier_progress(world: World) -> str:
@@ -385,7 +387,7 @@ def dossier_progress(world: World) -> str:
     from parindex.web import dossier_jobs
 
     token = "d" * 32
-    dossier_jobs._write(token, {"user": world.people["coordinator"].pk, "phase": "reading"})
+    dossier_jobs.write_state(token, {"user": world.people["coordinator"].pk, "phase": "reading"})
     return f"/dossiers/import/{token}/"
 
 
@@ -697,7 +699,8 @@ WEB: dict[str, Route] = {
     ),
     "dossiers/imports/": R(w("dossiers/imports/"), DOSSIER_HISTORY),
     "dossiers/imports/<int:pk>/": R(
-        lambda x: f"/dossiers/imports/{x.extra['dossier_run'].pk}/", answers(404, coordinator=200, leader=200)
+        lambda x: f"/dossiers/imports/{x.extra['dossier_run'].pk}/",
+        answers(404, coordinator=200, leader=200),
     ),
     "dossiers/codes/": W(w("dossiers/codes/"), DOSSIER_MANAGE, CREATORS),
     "dossiers/mappings/": W(w("dossiers/mappings/"), DOSSIER_MANAGE, CREATORS),

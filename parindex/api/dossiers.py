@@ -191,7 +191,9 @@ def dossier_list(
     chosen = _province(request, province)
     filters = drill.Filters(procedure, status, received_from, received_to)
     try:
-        found = drill.listing(request.user, chosen, period, kind, agency, filters=filters, page=page)
+        found = drill.listing(
+            request.user, chosen, period, kind, agency, filters=filters, page=page
+        )
     except drill.DrillError as error:
         status_code = 404 if str(error).endswith("not found") else 422
         raise HttpError(status_code, str(error)) from None

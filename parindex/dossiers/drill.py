@@ -46,6 +46,7 @@ KINDS: dict[str, str] = {
 # Short names a link or the API may use for the two lists asked for most.
 ALIASES = {"late": "da_gq_qua_han", "pending_overdue": "dang_gq_qua_han"}
 PAGE = 50
+REFERENCE = KpiSettings()  # the reference definitions
 COLUMNS: tuple[str, ...] = (
     "ma_ho_so",
     "co_quan",
@@ -137,7 +138,7 @@ def count(
     kind: str,
     agencies: list[str],
     *,
-    settings: KpiSettings = KpiSettings(),
+    settings: KpiSettings = REFERENCE,
     filters: Filters = Filters(),
 ) -> int:
     sql, params = _selection(relation, period, kind_of(kind), settings, filters)
@@ -152,7 +153,7 @@ def dossiers(
     kind: str,
     agencies: list[str],
     *,
-    settings: KpiSettings = KpiSettings(),
+    settings: KpiSettings = REFERENCE,
     filters: Filters = Filters(),
     limit: int | None = PAGE,
     offset: int = 0,
@@ -161,8 +162,7 @@ def dossiers(
     sql, params = _selection(relation, period, kind_of(kind), settings, filters)
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
     cursor = con.execute(
-        f"SELECT {', '.join(COLUMNS)} FROM ({sql}) "
-        f"ORDER BY ngay_tiep_nhan DESC, ma_ho_so{page}",
+        f"SELECT {', '.join(COLUMNS)} FROM ({sql}) ORDER BY ngay_tiep_nhan DESC, ma_ho_so{page}",
         [agencies, *params],
     )
     return [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
@@ -174,7 +174,7 @@ def late_procedures(
     period: Period,
     agencies: list[str],
     *,
-    settings: KpiSettings = KpiSettings(),
+    settings: KpiSettings = REFERENCE,
     limit: int = 20,
 ) -> list[LateProcedure]:
     """The procedures with most late resolutions in the period (then most overdue pending)."""

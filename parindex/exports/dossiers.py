@@ -341,6 +341,8 @@ register(
             "from": "received on or after this day, 2024-04-01 (optional)",
             "to": "received on or before this day (optional)",
         },
-        file_stem=lambda params: f"ho-so-{params.get('kind') or 'tong_so'}-{params.get('period', '')}",
+        file_stem=lambda params: (
+            f"ho-so-{params.get('kind') or 'tong_so'}-{params.get('period', '')}"
+        ),
     )
 )

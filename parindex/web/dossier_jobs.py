@@ -36,7 +36,7 @@ def _folder() -> Path:
     return Path(settings.PARINDEX_DOSSIER_STORE) / "_progress"
 
 
-def _write(token: str, state: dict[str, Any]) -> None:
+def write_state(token: str, state: dict[str, Any]) -> None:
     folder = _folder()
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
@@ -90,12 +90,12 @@ def start(
 ) -> str:
     """Start importing `path` (which is deleted afterwards); the token to follow it by."""
     token = uuid.uuid4().hex
-    _write(token, {"user": by.pk, "phase": "waiting", "share": 0.0})
+    write_state(token, {"user": by.pk, "phase": "waiting", "share": 0.0})
     background = getattr(settings, "PARINDEX_DOSSIER_IMPORT_IN_BACKGROUND", True)
 
     def run() -> None:
         def progress(phase: str, share: float) -> None:
-            _write(token, {"user": by.pk, "phase": phase, "share": round(share, 3)})
+            write_state(token, {"user": by.pk, "phase": phase, "share": round(share, 3)})
 
         outcome: dict[str, Any] = {"user": by.pk, "phase": "done", "share": 1.0, "done": True}
         try:
@@ -121,7 +121,7 @@ def start(
             path.unlink(missing_ok=True)
             if background:
                 connections.close_all()
-        _write(token, outcome)
+        write_state(token, outcome)
 
     if background:
         threading.Thread(target=run, name=f"dossier-import-{token[:8]}", daemon=True).start()

@@ -214,7 +214,9 @@ urlpatterns = [
         name="dossier_import_progress",
     ),
     path("dossiers/imports/", dossiers.dossier_imports, name="dossier_imports"),
-    path("dossiers/imports/<int:pk>/", dossiers.dossier_import_detail, name="dossier_import_detail"),
+    path(
+        "dossiers/imports/<int:pk>/", dossiers.dossier_import_detail, name="dossier_import_detail"
+    ),
     path("dossiers/codes/", dossiers.dossier_codes, name="dossier_codes"),
     path("dossiers/mappings/", dossiers.dossier_mappings, name="dossier_mappings"),
     path("dossiers/settings/", dossiers.dossier_settings, name="dossier_settings"),

@@ -61,13 +61,9 @@ def test_every_list_is_as_long_as_the_form_s_count(carried_from_start_day: bool)
     for row in rows:
         members = ["A", "B"] if row.agency == "AB" else [row.agency]
         for kind in drill.KINDS:
-            listed = drill.dossiers(
-                con, "ho_so", Q2, kind, members, settings=settings, limit=None
-            )
+            listed = drill.dossiers(con, "ho_so", Q2, kind, members, settings=settings, limit=None)
             assert len(listed) == row.counts[kind], (row.agency, kind)
-            assert drill.count(con, "ho_so", Q2, kind, members, settings=settings) == len(
-                listed
-            )
+            assert drill.count(con, "ho_so", Q2, kind, members, settings=settings) == len(listed)
         assert row.counts["da_gq_qua_han"] > 0 and row.counts["dang_gq_qua_han"] > 0
 
 

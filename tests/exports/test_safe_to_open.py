@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -43,7 +44,7 @@ from parindex.surveys import actions as survey_actions
 from parindex.surveys.models import Answer
 from tests.assessment.conftest import import_tree, small_tree
 from tests.conftest import LaoCai
-from tests.dossiers.support import ROWS, csv_file
+from tests.dossiers.support import HEADER, ROWS, csv_file, stored
 from tests.exports.conftest import FilledRound, fill
 from tests.exports.reading import docx, sheets, text
 from tests.methodology.support import D, band, spec_of, without_lines
@@ -129,6 +130,8 @@ def _plant(
         return _plant_survey(hostile, lao_cai, coordinator)
     if exporter == "dossier-form":
         return _plant_dossiers(hostile, lao_cai, coordinator)
+    if exporter == "dossier-list":
+        return _plant_dossier_codes(hostile, lao_cai, coordinator)
     assert exporter == "agency-report", f"no hostile data for the exporter {exporter!r}"
     city = filled_round.city
     fill(
@@ -256,6 +259,26 @@ def _plant_dossiers(hostile: str, lao_cai: LaoCai, coordinator: User) -> Planted
     return Planted({"province": lao_cai.province.code, "period": "2024Q2"}, [org.name])
 
 
+def _plant_dossier_codes(hostile: str, lao_cai: LaoCai, coordinator: User) -> Planted:
+    """A dossier whose own code and procedure code are hostile text, listed as they were
+    stored (the import takes control characters out)."""
+    row = (hostile, "so-tu-phap", hostile, *ROWS[0][3:])
+    with tempfile.TemporaryDirectory() as folder:
+        # Parquet holds the text as given: a CSV line would end at the carriage return, and a
+        # workbook would take "=1+1" for a formula.
+        path = Path(folder) / "hs.parquet"
+        with duckdb.connect() as con:
+            con.execute(f"CREATE TABLE t ({', '.join(f'{c} VARCHAR' for c in HEADER)})")
+            con.execute(f"INSERT INTO t VALUES ({', '.join('?' * len(HEADER))})", list(row))
+            con.execute(f"COPY t TO '{path}' (FORMAT parquet)")
+        dossier_actions.import_dossiers(lao_cai.province, path, by=coordinator)
+    [kept] = stored(lao_cai.province).values()
+    return Planted(
+        {"province": lao_cai.province.code, "period": "2024Q2"},
+        [kept["ma_ho_so"], kept["ma_tthc"]],
+    )
+
+
 def _words(value: str) -> str:
     return " ".join(value.split())
 
@@ -276,6 +299,7 @@ def test_every_exporter_is_fed_hostile_text_here() -> None:
         "forecast",
         "survey",
         "dossier-form",
+        "dossier-list",
     }
 
 

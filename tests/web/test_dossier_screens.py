@@ -85,7 +85,10 @@ def test_the_menu_entry_shows_to_who_reads_dossiers(
     # Another province's coordinator reads their own province's dossiers, none of Lào Cai's.
     theirs = page(client_for(outsider).get("/dossiers/?period=2024Q2&province=lao-cai"))
     assert not theirs.has("tr", data_agency="so-tu-phap")
-    assert client_for(outsider).get("/dossiers/list/?period=2024Q2&agency=so-tu-phap").status_code == 200
+    assert (
+        client_for(outsider).get("/dossiers/list/?period=2024Q2&agency=so-tu-phap").status_code
+        == 200
+    )
     assert "HS-00" not in client_for(outsider).get("/dossiers/list/?period=2024Q2").content.decode()
 
 
@@ -136,7 +139,9 @@ def test_a_file_with_problems_is_refused_on_screen_with_each_problem_and_nothing
     sent = client.post("/dossiers/import/", {"file": csv_upload(bad)}, follow=True)
     doc = page(sent)
     assert doc.has(data_result="refused")
-    problems = {tr.attrs["data-problem"]: tr.text for tr in doc.select("tr") if "data-problem" in tr.attrs}
+    problems = {
+        tr.attrs["data-problem"]: tr.text for tr in doc.select("tr") if "data-problem" in tr.attrs
+    }
     assert set(problems) >= {"unknown_channel", "bad_date"}
     assert "8" in problems["bad_date"] and "không phải ngày" in problems["bad_date"]
     assert DossierImport.objects.get().status == ImportStatus.REFUSED
@@ -158,14 +163,14 @@ def test_the_progress_is_shown_to_who_started_the_import_and_ends_on_the_result(
     client_for: ClientFor, coordinator: User, leader: User, lao_cai: LaoCai
 ) -> None:
     token = "a" * 32
-    dossier_jobs._write(token, {"user": coordinator.pk, "phase": "writing", "share": 0.75})
+    dossier_jobs.write_state(token, {"user": coordinator.pk, "phase": "writing", "share": 0.75})
     client = client_for(coordinator)
     fragment = client.get(f"/dossiers/import/{token}/", HTTP_HX_REQUEST="true")
     bar = parse(fragment.content).one(data_section="progress")
     assert bar.attrs["data-percent"] == "75" and vi("Writing the dossiers") in bar.text
     assert "hx-get" in bar.attrs  # it polls until the end
     assert client_for(leader).get(f"/dossiers/import/{token}/").status_code == 403
-    dossier_jobs._write(token, {"user": coordinator.pk, "done": True, "run": 41})
+    dossier_jobs.write_state(token, {"user": coordinator.pk, "done": True, "run": 41})
     over = client.get(f"/dossiers/import/{token}/", HTTP_HX_REQUEST="true")
     assert over["HX-Redirect"] == "/dossiers/imports/41/"
     assert client.get(f"/dossiers/import/{'b' * 32}/").status_code == 404
@@ -175,13 +180,13 @@ def test_the_import_tells_its_phases_in_order_to_the_progress_file(
     coordinator: User, lao_cai: LaoCai, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[tuple[str, float]] = []
-    write = dossier_jobs._write
+    write = dossier_jobs.write_state
 
     def spy(token: str, state: dict[str, Any]) -> None:
         seen.append((str(state.get("phase")), float(state.get("share", 0))))
         write(token, state)
 
-    monkeypatch.setattr(dossier_jobs, "_write", spy)
+    monkeypatch.setattr(dossier_jobs, "write_state", spy)
     token = dossier_jobs.start(
         lao_cai.province,
         csv_file(tmp_path / "hs.csv"),
@@ -201,7 +206,9 @@ def test_the_import_tells_its_phases_in_order_to_the_progress_file(
     assert not (tmp_path / "hs.csv").exists()  # the upload's copy is removed
 
 
-@pytest.mark.parametrize("path", ["/dossiers/import/", "/dossiers/codes/", "/dossiers/mappings/", "/dossiers/settings/"])
+@pytest.mark.parametrize(
+    "path", ["/dossiers/import/", "/dossiers/codes/", "/dossiers/mappings/", "/dossiers/settings/"]
+)
 def test_only_coordinators_open_the_pages_that_change_things(
     client_for: ClientFor, coordinator: User, leader: User, reporter: User, path: str
 ) -> None:
@@ -214,7 +221,11 @@ def test_an_agency_s_people_see_their_own_codes_and_no_import_history(
     client_for: ClientFor, imported: None, reporter: User, leader: User
 ) -> None:
     doc = page(client_for(reporter).get("/dossiers/?period=2024Q2"))
-    agencies = [tr.attrs["data-agency"] for tr in doc.one("table", data_table="form").select("tr") if "data-agency" in tr.attrs]
+    agencies = [
+        tr.attrs["data-agency"]
+        for tr in doc.one("table", data_table="form").select("tr")
+        if "data-agency" in tr.attrs
+    ]
     assert agencies == ["so-tu-phap"]
     assert client_for(reporter).get("/dossiers/imports/").status_code == 403
     listing = page(client_for(reporter).get("/dossiers/list/?period=2024Q2&agency=tp-lao-cai"))
@@ -229,17 +240,19 @@ def test_the_dossiers_behind_each_count_are_as_many_as_the_form_says(
 ) -> None:
     client = client_for(coordinator)
     doc = page(client.get("/dossiers/?period=2024Q2"))
-    links = [
-        a for a in doc.one("table", data_table="form").select("a") if "data-count" in a.attrs
-    ]
+    links = [a for a in doc.one("table", data_table="form").select("a") if "data-count" in a.attrs]
     assert links
     for link in links:
         listed = page(client.get(link.attrs["href"].replace("&amp;", "&")))
         assert listed.one(data_total=True).attrs["data-total"] == link.text, link.attrs["href"]
     late = page(client.get("/dossiers/list/?period=2024Q2&kind=late&agency=so-tu-phap"))
-    assert [tr.attrs["data-dossier"] for tr in late.select("tr") if "data-dossier" in tr.attrs] == ["HS-003"]
+    assert [tr.attrs["data-dossier"] for tr in late.select("tr") if "data-dossier" in tr.attrs] == [
+        "HS-003"
+    ]
     worst = late.one(data_section="worst")
-    assert [tr.attrs["data-procedure"] for tr in worst.select("tr") if "data-procedure" in tr.attrs] == ["1.001"]
+    assert [
+        tr.attrs["data-procedure"] for tr in worst.select("tr") if "data-procedure" in tr.attrs
+    ] == ["1.001"]
 
 
 def test_the_list_downloads_as_csv_and_xlsx_with_codes_kept_as_text(
@@ -249,15 +262,20 @@ def test_the_list_downloads_as_csv_and_xlsx_with_codes_kept_as_text(
     query = "province=lao-cai&period=2024Q2&kind=tong_so&agency=group:province"
     sent = client.get(f"/exports/dossier-list.csv?{query}")
     assert sent.status_code == 200
-    table = list(csv.reader(io.StringIO(b"".join(sent.streaming_content).decode("utf-8-sig"))))
+    content = b"".join(sent.streaming_content)  # type: ignore[attr-defined]
+    table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert table[0][0] == "ma_ho_so" and len(table) == 7
     assert {row[1] for row in table[1:]} == {"so-tu-phap", "tp-lao-cai", "000.00.12.H37"}
     book = client.get(f"/exports/dossier-list.xlsx?{query}&procedure=1.001")
-    sheet = load_workbook(io.BytesIO(b"".join(book.streaming_content))).active
+    workbook = b"".join(book.streaming_content)  # type: ignore[attr-defined]
+    sheet = load_workbook(io.BytesIO(workbook)).active
     assert sheet is not None
     values = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [v[2] for v in values] == ["1.001", "1.001"]  # the procedure code stays text
-    assert client.get("/exports/dossier-list.csv?province=lao-cai&period=2024Q2&kind=x").status_code == 400
+    assert (
+        client.get("/exports/dossier-list.csv?province=lao-cai&period=2024Q2&kind=x").status_code
+        == 400
+    )
 
 
 def test_an_unmatched_code_is_matched_on_screen_audited_and_then_counted_as_the_agency(
@@ -265,15 +283,18 @@ def test_an_unmatched_code_is_matched_on_screen_audited_and_then_counted_as_the_
 ) -> None:
     client = client_for(coordinator)
     doc = page(client.get("/dossiers/codes/"))
-    assert [tr.attrs["data-code"] for tr in doc.select("tr") if "data-code" in tr.attrs] == ["000.00.12.H37"]
+    assert [tr.attrs["data-code"] for tr in doc.select("tr") if "data-code" in tr.attrs] == [
+        "000.00.12.H37"
+    ]
     sent = client.post("/dossiers/codes/", {"code-000.00.12.H37": lao_cai.office.code})
     assert sent.status_code == 302
     assert AgencyCode.objects.get(code="000.00.12.H37").organisation == lao_cai.office
     assert AuditEntry.objects.filter(action="dossiers.agency_code.set", actor=coordinator).exists()
     form = page(client.get("/dossiers/?period=2024Q2"))
     assert not form.has(data_unmatched=True)
-    # An organisation of no province's list changes nothing.
-    client.post("/dossiers/codes/?all=1", {"code-so-tu-phap": "khong-co"})
+    # An organisation the province does not have is refused, named, and nothing is saved.
+    refused = page(client.post("/dossiers/codes/?all=1", {"code-so-tu-phap": "khong-co"}))
+    assert "khong-co" in refused.one(cls="alert-danger").text
     assert not AgencyCode.objects.filter(code="so-tu-phap").exists()
 
 
@@ -283,11 +304,18 @@ def test_a_mapping_and_the_settings_are_saved_on_screen_through_the_actions(
     client = client_for(coordinator)
     sent = client.post(
         "/dossiers/mappings/",
-        {"source": "motcua-vnpt", "name": "default", "columns": '{"MaHoSo": "ma_ho_so"}', "values": ""},
+        {
+            "source": "motcua-vnpt",
+            "name": "default",
+            "columns": '{"MaHoSo": "ma_ho_so"}',
+            "values": "",
+        },
     )
     assert sent.status_code == 302
     assert AuditEntry.objects.filter(action="dossiers.mapping.save").exists()
-    doc = page(client.post("/dossiers/mappings/", {"source": "x", "name": "default", "columns": "[1"}))
+    doc = page(
+        client.post("/dossiers/mappings/", {"source": "x", "name": "default", "columns": "[1"})
+    )
     assert doc.has("ul", cls="errorlist")
     sent = client.post("/dossiers/settings/", {"on_time_rate": "due"})
     assert sent.status_code == 302

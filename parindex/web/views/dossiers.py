@@ -203,7 +203,9 @@ def dossier_form(request: HttpRequest) -> HttpResponse:
         for row in [*agencies, *grouped]
     ]
     matches = reading.matches(province) if context["reads_all"] else {}
-    choices = [(code, m.organisation.name if m.organisation else code) for code, m in matches.items()]
+    choices = [
+        (code, m.organisation.name if m.organisation else code) for code, m in matches.items()
+    ]
     if not context["reads_all"]:
         choices = [(r.agency, _name(province, r)) for r in agencies]
     query = {"province": province.code, "period": period.code if period else ""}
@@ -221,8 +223,6 @@ def dossier_form(request: HttpRequest) -> HttpResponse:
             "groups": groups,
             "error": error,
             "rows": shown,
-            "agency_rows": [s for s in shown if not s["row"].group],
-            "group_rows": [s for s in shown if s["row"].group],
             "dossier_count": sum(row.counts["tong_so"] for row in agencies),
             "unmatched": [row.agency for row in agencies if not row.matched],
             "identity_problems": dossier_forms.identity_problems(province, rows) if rows else [],
@@ -445,8 +445,7 @@ def dossier_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _base(request, run.province)
     context["run"] = run
     context["problems"] = [
-        {**problem, "text": problem_text(str(problem.get("code", "")))}
-        for problem in run.problems
+        {**problem, "text": problem_text(str(problem.get("code", "")))} for problem in run.problems
     ]
     return render(request, "web/dossiers/import_detail.html", context)
 
@@ -466,18 +465,17 @@ def dossier_codes(request: HttpRequest) -> HttpResponse:
     )
     errors: list[str] = []
     if request.method == "POST":
-        known = {o.code for o in organisations}
         codes = {
             code: request.POST.get(f"code-{code}", "").strip()
             for code in matches
             if f"code-{code}" in request.POST
         }
-        changed = {
-            code: target
-            for code, target in codes.items()
-            if target != (matches[code].organisation.code if matches[code].organisation else "")
-            and (target in known or target == "")
+        before = {
+            code: m.organisation.code if m.organisation else "" for code, m in matches.items()
         }
+        # Only what changed is saved (and audited); an organisation the list does not offer is
+        # left for the action to refuse, naming the code.
+        changed = {code: target for code, target in codes.items() if target != before[code]}
         try:
             actions.set_agency_codes(province, by=user, codes=changed)
         except ValidationError as error:
@@ -519,7 +517,7 @@ class MappingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "class": "mono"}),
         help_text=gettext_lazy(
-            'JSON: per field, the source\'s value → the canonical one, such as '
+            "JSON: per field, the source's value → the canonical one, such as "
             '{"trang_thai": {"7": "DA_GIAI_QUYET"}}.'
         ),
     )
@@ -625,5 +623,3 @@ def dossier_settings(request: HttpRequest) -> HttpResponse:
     context = _base(request, province)
     context.update({"form": form, "saved": saved, "is_default": saved.pk is None})
     return render(request, "web/dossiers/settings.html", context)
-
-
