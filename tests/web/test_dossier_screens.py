@@ -79,7 +79,7 @@ def test_the_menu_entry_shows_to_who_reads_dossiers(
 ) -> None:
     for person in (coordinator, leader, reporter, outsider):
         link = page(client_for(person).get("/")).one("a", data_nav="dossiers")
-        assert link.attrs["href"] == "/dossiers/" and link.text == vi("Procedure dossiers")
+        assert link.attrs["href"] == "/dossiers/" and link.text == vi("One-stop dossiers")
     assert not page(client_for(citizen).get("/")).has("a", data_nav="dossiers")
     assert client_for(citizen).get("/dossiers/").status_code == 404
     # Another province's coordinator reads their own province's dossiers, none of Lào Cai's.

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from parindex.dossiers import actions, drill, reading
 from parindex.dossiers import forms as dossier_forms
@@ -189,7 +189,11 @@ def dossier_form(request: HttpRequest) -> HttpResponse:
     except (ValueError, dossier_forms.FormError) as problem:
         error = str(problem)
     agencies = [row for row in rows if not row.group]
-    grouped = [row for row in rows if row.group]
+    # The province first, then its departments, then each district with its communes.
+    first = {dossier_forms.PROVINCE_GROUP: 0, dossier_forms.DEPARTMENTS_GROUP: 1}
+    grouped = sorted(
+        (row for row in rows if row.group), key=lambda r: (first.get(r.agency, 2), r.agency)
+    )
     shown = [
         {
             "row": row,
@@ -513,7 +517,7 @@ class MappingForm(forms.Form):
         ),
     )
     values = forms.CharField(
-        label=gettext_lazy("Values"),
+        label=pgettext_lazy("mapping", "Values"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "class": "mono"}),
         help_text=gettext_lazy(
