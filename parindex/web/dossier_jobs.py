@@ -33,7 +33,8 @@ _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
 def _folder() -> Path:
-    return Path(settings.PARINDEX_DOSSIER_STORE) / "_progress"
+    # A dot: no province's code (a slug) can name the same folder.
+    return Path(settings.PARINDEX_DOSSIER_STORE) / ".progress"
 
 
 def write_state(token: str, state: dict[str, Any]) -> None:
@@ -55,6 +56,12 @@ def state(token: str, user: User) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return found if found.get("user") == user.pk else None
+
+
+def forget(token: str) -> None:
+    """The import is over and its page has sent the person on: its file is no longer needed."""
+    if _TOKEN.match(token):
+        (_folder() / f"{token}.json").unlink(missing_ok=True)
 
 
 def save_upload(upload: actions.Upload) -> Path:

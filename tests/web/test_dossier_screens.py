@@ -173,6 +173,7 @@ def test_the_progress_is_shown_to_who_started_the_import_and_ends_on_the_result(
     dossier_jobs.write_state(token, {"user": coordinator.pk, "done": True, "run": 41})
     over = client.get(f"/dossiers/import/{token}/", HTTP_HX_REQUEST="true")
     assert over["HX-Redirect"] == "/dossiers/imports/41/"
+    assert dossier_jobs.state(token, coordinator) is None  # its file is gone once it is over
     assert client.get(f"/dossiers/import/{'b' * 32}/").status_code == 404
 
 
@@ -322,3 +323,37 @@ def test_a_mapping_and_the_settings_are_saved_on_screen_through_the_actions(
     saved = KpiSetting.objects.get(province=lao_cai.province)
     assert saved.on_time_rate == "due" and not saved.carried_over_from_start_day
     assert AuditEntry.objects.filter(action="dossiers.settings.save").exists()
+
+
+def test_an_import_that_stops_on_an_error_says_so_and_saves_nothing(
+    client_for: ClientFor, coordinator: User, lao_cai: LaoCai, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(actions, "import_dossiers", broken)
+    client = client_for(coordinator)
+    sent = client.post("/dossiers/import/", {"file": csv_upload()}, follow=True)
+    doc = page(sent)
+    assert doc.has("input", name="file")  # back on the import page
+    assert vi("The import stopped; nothing was imported.") in doc.text
+    assert stored(lao_cai.province) == {} and DossierImport.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/dossiers/?period=2024Q9",
+        "/dossiers/?from=2024-04-01&to=hôm-nay",
+        "/dossiers/?period=2024Q2&agency=khong-co",
+        "/dossiers/list/?period=2024Q2&kind=so_tthc_phat_sinh",
+        "/dossiers/list/?period=2024Q2&received_from=01/04/2024",
+        "/dossiers/list/?period=2024Q2&agency=group:khong-co",
+        "/dossiers/list/?period=x&page=abc",
+    ],
+)
+def test_bad_choices_are_said_on_the_page_never_a_server_error(
+    client_for: ClientFor, imported: None, coordinator: User, query: str
+) -> None:
+    doc = page(client_for(coordinator).get(query))
+    assert doc.one(cls="alert-danger").text

@@ -401,6 +401,7 @@ def dossier_import_progress(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         raise Http404("no such import")
     if found.get("done"):
+        dossier_jobs.forget(token)
         if found.get("run"):
             target = reverse("dossier_import_detail", args=[found["run"]])
         else:
