@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from django.test import Client
 
-from parindex.dossiers import drill
+from parindex.dossiers import actions, drill
 from parindex.dossiers.kpis import KpiSettings, compute_forms
 from parindex.dossiers.periods import parse_period
+from parindex.orgs.models import User
+from tests.conftest import LaoCai
 from tests.dossiers.dossier_sets import D, dossier_table
+from tests.dossiers.support import csv_file
 
 Q2 = parse_period("2024Q2")
 APR1, JUN30 = date(2024, 4, 1), date(2024, 6, 30)
@@ -121,3 +126,32 @@ def test_the_procedures_with_most_late_dossiers_come_first_with_the_form_s_count
 def test_an_unknown_kind_is_refused_with_the_known_ones() -> None:
     with pytest.raises(drill.DrillError, match="late, pending_overdue"):
         drill.kind_of("so_tthc_phat_sinh")
+
+
+@pytest.fixture
+def imported(lao_cai: LaoCai, coordinator: User, tmp_path: Path) -> None:
+    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
+
+
+def test_the_api_lists_as_many_dossiers_as_the_form_counts_each_person_their_own(
+    imported: None, coordinator: User, reporter: User
+) -> None:
+    client = Client()
+    client.force_login(coordinator)
+    form = {row["agency"]: row for row in client.get("/api/dossiers/form?period=2024Q2").json()}
+    for agency, row in form.items():
+        for kind in ("late", "pending_overdue", "nhan_truc_tuyen", "da_gq"):
+            name = drill.ALIASES.get(kind, kind)
+            got = client.get(f"/api/dossiers/list?period=2024Q2&kind={kind}&agency={agency}")
+            assert got.status_code == 200
+            body = got.json()
+            assert body["total"] == row[name] == len(body["dossiers"]), (agency, kind)
+    late = client.get("/api/dossiers/list?period=2024Q2&kind=late&agency=so-tu-phap").json()
+    assert [d["ma_ho_so"] for d in late["dossiers"]] == ["HS-003"]
+    assert late["dossiers"][0]["ngay_ket_thuc_xu_ly"] == "2024-05-02"
+    assert client.get("/api/dossiers/list?period=2024Q2&kind=x").status_code == 422
+    theirs = Client()
+    theirs.force_login(reporter)
+    assert theirs.get("/api/dossiers/list?period=2024Q2&agency=tp-lao-cai").status_code == 404
+    own = theirs.get("/api/dossiers/list?period=2024Q2").json()
+    assert {d["co_quan"] for d in own["dossiers"]} == {"so-tu-phap"}
