@@ -22,7 +22,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import yaml
+from parindex.scoring.feed_files import FeedError as FeedError  # read by the callers
+from parindex.scoring.feed_files import read_trees
 
 # The reference rates of the KPI engine (`parindex.dossiers.kpis.RATES`, checked equal by a test).
 RATES = (
@@ -40,10 +41,6 @@ FORMAT = "parindex-dossier-feeds/1"
 _HUNDRED = Decimal(100)
 # A rate in percent is shown to 4 places, as an assessment entry holds a value.
 RATE_PLACES = Decimal("0.0001")
-
-
-class FeedError(ValueError):
-    """The mapping file is malformed; the message says where."""
 
 
 @dataclass(frozen=True)
@@ -80,33 +77,7 @@ class Computed:
 
 def read_feeds(text: str) -> dict[tuple[str, int], tuple[Feed, ...]]:
     """The mappings of a feeds file by (tree code, version)."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise FeedError(f"not YAML: {error}") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise FeedError(f"the file must say format: {FORMAT}")
-    trees = data.get("trees")
-    if not isinstance(trees, list):
-        raise FeedError("trees: a list of criteria trees is expected")
-    found: dict[tuple[str, int], tuple[Feed, ...]] = {}
-    for number, tree in enumerate(trees, start=1):
-        where = f"trees[{number}]"
-        if not isinstance(tree, dict):
-            raise FeedError(f"{where}: a mapping is expected")
-        code, version, leaves = tree.get("code"), tree.get("version"), tree.get("leaves")
-        if not isinstance(code, str) or not code or type(version) is not int:
-            raise FeedError(f"{where}: code (text) and version (a whole number) are needed")
-        if (code, version) in found:
-            raise FeedError(f"{where}: {code} v{version} is mapped twice")
-        if not isinstance(leaves, list) or not leaves:
-            raise FeedError(f"{where}: leaves: a list of sub-criteria is expected")
-        feeds = [_feed(leaf, where) for leaf in leaves]
-        codes = [f.code for f in feeds]
-        if len(set(codes)) != len(codes):
-            raise FeedError(f"{where}: a sub-criterion is mapped twice")
-        found[(code, version)] = tuple(feeds)
-    return found
+    return read_trees(text, FORMAT, _feed)
 
 
 def _feed(leaf: Any, where: str) -> Feed:

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
-import yaml
+from parindex.scoring.feed_files import FeedError as FeedError  # read by the callers
+from parindex.scoring.feed_files import read_trees
 
 # The survey factors a leaf can be fed by: the five SIPAS factors and overall satisfaction
 # (the codes of `surveys.models.Factor`).
@@ -36,10 +37,6 @@ _HUNDRED = Decimal(100)
 _PLACES = Decimal("0.01")
 # A measured rate in percent is kept to 4 places, as an assessment entry holds a value.
 RATE_PLACES = Decimal("0.0001")
-
-
-class FeedError(ValueError):
-    """The mapping file is malformed; the message says where."""
 
 
 @dataclass(frozen=True)
@@ -81,35 +78,7 @@ class Measured:
 
 def read_feeds(text: str) -> dict[tuple[str, int], tuple[Feed, ...]]:
     """The mappings of a feeds file by (tree code, version)."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise FeedError(f"not YAML: {error}") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise FeedError(f"the file must say format: {FORMAT}")
-    trees = data.get("trees")
-    if not isinstance(trees, list):
-        raise FeedError("trees: a list of criteria trees is expected")
-    found: dict[tuple[str, int], tuple[Feed, ...]] = {}
-    for number, tree in enumerate(trees, start=1):
-        where = f"trees[{number}]"
-        if not isinstance(tree, dict):
-            raise FeedError(f"{where}: a mapping is expected")
-        code, version, leaves = tree.get("code"), tree.get("version"), tree.get("leaves")
-        if not isinstance(code, str) or not code or not isinstance(version, int):
-            raise FeedError(f"{where}: code (text) and version (a whole number) are needed")
-        if (code, version) in found:
-            raise FeedError(f"{where}: {code} v{version} is mapped twice")
-        if not isinstance(leaves, list) or not leaves:
-            raise FeedError(f"{where}: leaves: a list of sub-criteria is expected")
-        feeds: list[Feed] = []
-        for leaf in leaves:
-            feeds.append(_feed(leaf, where))
-        codes = [f.code for f in feeds]
-        if len(set(codes)) != len(codes):
-            raise FeedError(f"{where}: a sub-criterion is mapped twice")
-        found[(code, version)] = tuple(feeds)
-    return found
+    return read_trees(text, FORMAT, _feed)
 
 
 def _feed(leaf: Any, where: str) -> Feed:

@@ -90,8 +90,7 @@ def typed(
 
 
 def test_the_report_shows_the_records_rate_beside_the_typed_one(
-    tmp_path: Path,
-    lao_cai: LaoCai,
+    recorded: None,
     coordinator: User,
     head: User,
     client_for: ClientFor,
@@ -99,7 +98,6 @@ def test_the_report_shows_the_records_rate_beside_the_typed_one(
     justice_report: Report,
     small_plan: SmallPlan,
 ) -> None:
-    records(tmp_path, lao_cai, coordinator, year=q4.ends_on.year)
     typed(justice_report, small_plan, head, "9", "10")
     doc = page(client_for(coordinator).get(f"/reports/{justice_report.pk}/"))
     shown = doc.one(data_computed="ty_le_dung_han")
@@ -108,8 +106,7 @@ def test_the_report_shows_the_records_rate_beside_the_typed_one(
 
 
 def test_a_typed_rate_the_records_do_not_bear_out_is_flagged(
-    tmp_path: Path,
-    lao_cai: LaoCai,
+    recorded: None,
     coordinator: User,
     head: User,
     client_for: ClientFor,
@@ -117,7 +114,6 @@ def test_a_typed_rate_the_records_do_not_bear_out_is_flagged(
     justice_report: Report,
     small_plan: SmallPlan,
 ) -> None:
-    records(tmp_path, lao_cai, coordinator, year=q4.ends_on.year)
     typed(justice_report, small_plan, head, "19", "20")
     client = client_for(coordinator)
     doc = page(client.get(f"/reports/{justice_report.pk}/"))
@@ -135,8 +131,7 @@ def test_a_typed_rate_the_records_do_not_bear_out_is_flagged(
 
 
 def test_the_overview_shows_the_provinces_rate_from_all_its_records(
-    tmp_path: Path,
-    lao_cai: LaoCai,
+    recorded: None,
     coordinator: User,
     head: User,
     client_for: ClientFor,
@@ -144,7 +139,6 @@ def test_the_overview_shows_the_provinces_rate_from_all_its_records(
     justice_report: Report,
     small_plan: SmallPlan,
 ) -> None:
-    records(tmp_path, lao_cai, coordinator, year=q4.ends_on.year)
     typed(justice_report, small_plan, head, "9", "10")
     doc = page(client_for(coordinator).get(f"/reports/rounds/{q4.pk}/"))
     row = doc.one("tr", data_quantity=str(small_plan.on_time_rate.pk))
@@ -153,16 +147,15 @@ def test_the_overview_shows_the_provinces_rate_from_all_its_records(
 
 
 def test_the_province_may_choose_the_on_time_rate_that_counts_overdue_pending_dossiers(
-    tmp_path: Path,
-    lao_cai: LaoCai,
+    recorded: None,
     coordinator: User,
     head: User,
     client_for: ClientFor,
     q4: Round,
     justice_report: Report,
     small_plan: SmallPlan,
+    lao_cai: LaoCai,
 ) -> None:
-    records(tmp_path, lao_cai, coordinator, year=q4.ends_on.year)
     dossier_actions.save_kpi_settings(
         lao_cai.province, by=coordinator, carried_over_from_start_day=True, on_time_rate="due"
     )
@@ -184,8 +177,7 @@ def test_without_records_nothing_is_computed(
 
 
 def test_the_agency_sees_its_own_records_and_an_appraiser_none(
-    tmp_path: Path,
-    lao_cai: LaoCai,
+    recorded: None,
     coordinator: User,
     head: User,
     appraiser: User,
@@ -194,7 +186,6 @@ def test_the_agency_sees_its_own_records_and_an_appraiser_none(
     justice_report: Report,
     small_plan: SmallPlan,
 ) -> None:
-    records(tmp_path, lao_cai, coordinator, year=q4.ends_on.year)
     typed(justice_report, small_plan, head, "9", "10")
     assert page(client_for(head).get(f"/reports/{justice_report.pk}/")).select(data_computed=True)
     response = client_for(appraiser).get(f"/reports/{justice_report.pk}/")
