@@ -82,6 +82,11 @@ def records(tmp_path: Path, lao_cai: LaoCai, coordinator: User, *, year: int) ->
     )
 
 
+@pytest.fixture
+def recorded(tmp_path: Path, lao_cai: LaoCai, coordinator: User, q4: Round) -> None:
+    records(tmp_path, lao_cai, coordinator, year=q4.ends_on.year)
+
+
 def typed(
     report: Report, small_plan: SmallPlan, head: User, numerator: str, denominator: str
 ) -> None:
