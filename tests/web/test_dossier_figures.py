@@ -26,10 +26,35 @@ ClientFor = Callable[[User], Client]
 HX = {"HX-Request": "true"}
 
 
+def resolved(
+    code: str,
+    agency: str,
+    procedure: str,
+    received: date,
+    due_in: int,
+    done_in: int,
+    *,
+    channel: str = "1",
+) -> tuple[str, ...]:
+    """A resolved dossier's row: due `due_in` days and finished `done_in` days after receipt."""
+    return (
+        code,
+        agency,
+        procedure,
+        channel,
+        "3" if channel == "2" else "",
+        "0",
+        "DA_GIAI_QUYET",
+        received.isoformat(),
+        (received + timedelta(days=due_in)).isoformat(),
+        (received + timedelta(days=done_in)).isoformat(),
+    )
+
+
 def records(tmp_path: Path, lao_cai: LaoCai, coordinator: User, *, year: int) -> None:
     """Sở Tư pháp resolved 20 dossiers in the fourth quarter, 18 of them in time; one more is
     the city's, and one of Sở Tư pháp's was finished in the quarter before."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     start = date(year, 10, 5)
     for k in range(20):
         received = start + timedelta(days=k)
@@ -49,34 +74,8 @@ def records(tmp_path: Path, lao_cai: LaoCai, coordinator: User, *, year: int) ->
                 finished.isoformat(),
             )
         )
-    rows.append(
-        (
-            "HS-100",
-            "tp-lao-cai",
-            "2.001",
-            "2",
-            "3",
-            "0",
-            "DA_GIAI_QUYET",
-            date(year, 10, 1).isoformat(),
-            date(year, 10, 9).isoformat(),
-            date(year, 10, 9).isoformat(),
-        )
-    )
-    rows.append(
-        (
-            "HS-101",
-            "so-tu-phap",
-            "1.001",
-            "1",
-            "",
-            "0",
-            "DA_GIAI_QUYET",
-            date(year, 7, 1).isoformat(),
-            date(year, 7, 9).isoformat(),
-            date(year, 7, 20).isoformat(),
-        )
-    )
+    rows.append(resolved("HS-100", "tp-lao-cai", "2.001", date(year, 10, 1), 8, 8, channel="2"))
+    rows.append(resolved("HS-101", "so-tu-phap", "1.001", date(year, 7, 1), 8, 19))
     dossier_actions.import_dossiers(
         lao_cai.province, csv_file(tmp_path / "mot-cua.csv", rows), by=coordinator
     )
