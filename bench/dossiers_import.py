@@ -51,7 +51,7 @@ def one_import(store: Path, path: Path) -> dict[str, object]:
     }
 
 
-def _child(store: Path, path: Path) -> dict[str, object]:
+def import_in_child(store: Path, path: Path) -> dict[str, object]:
     found = subprocess.run(
         [sys.executable, "-m", "bench.dossiers_import", "--one", str(store), str(path)],
         check=True,
@@ -76,9 +76,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="parindex-bench-"))
     try:
         steps = {
-            "base into an empty store": _child(work / "full", Path(args.base)),
-            "month into the full store": _child(work / "full", Path(args.month)),
-            "month into an empty store": _child(work / "alone", Path(args.month)),
+            "base into an empty store": import_in_child(work / "full", Path(args.base)),
+            "month into the full store": import_in_child(work / "full", Path(args.month)),
+            "month into an empty store": import_in_child(work / "alone", Path(args.month)),
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -122,6 +122,7 @@ def computed_rates(
                 agencies=[],
                 groups=groups,
                 settings=settings,
+                summary=store.summary(period.start),
             )
         caches["pages"].set(kept, rows)
     found: dict[int, dict[str, ComputedRate]] = {}

@@ -154,6 +154,7 @@ def form_rows(
             agencies=None if readable is None and agency is None else codes,
             groups=grouped or None,
             settings=engine_settings(province),
+            summary=store.summary(chosen.start),
         )
     rows = []
     for row in computed:

@@ -146,6 +146,87 @@ class FormRow:
         return sum(self.counts[c] for c in top), denominator
 
 
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+_DAYS = "::DATE - DATE '1970-01-01'"
+# Outcome when finished: 0 early, 1 on time (returned or withdrawn, no due date, or on the due
+# day), 2 late; unfinished dossiers get 1. On the dossier's own dates (DATE columns dn, dh, dk).
+_OUTCOME = (
+    "CASE WHEN dk IS NULL OR dh IS NULL OR trang_thai IN ("
+    + ", ".join(_sql_text(s) for s in RETURNED_OR_WITHDRAWN)
+    + ") THEN 1 WHEN dk < dh THEN 0 WHEN dk = dh THEN 1 ELSE 2 END"
+)
+# Returned by post: counted once resolved.
+_BY_POST = "(dk IS NOT NULL AND coalesce(tra_kq_bcci, false))"
+# Received online at level 3/4, or by post: the procedures of so_tthc_tt34_bcci.
+_TT34_BCCI = (
+    "coalesce((kenh_thuc_hien = 2 AND coalesce(muc_do, 0) IN (3, 4)) OR kenh_thuc_hien = 3, false)"
+)
+
+
+# --- the monthly summaries -------------------------------------------------------------------
+#
+# Every comparison the form makes is between one of a dossier's dates and a period's first day,
+# its last day or the day after its last (or, for carried over in the QĐ 766 reading, the day
+# after its first). When every period starts on the 1st of a month and ends on the last day of
+# one — quarters, half-years, years — those comparisons only need to know, of each date: its
+# month; for dk, whether it is the month's first day; for dh, whether it is the month's last.
+# So the dossiers can be summed ahead, when they are stored, into rows whose dates stand for
+# their month (dn: the 1st; dk: the 1st when it was the 1st, else the 2nd; dh: the last day
+# when it was the last, else the 1st), with the outcome (early, on time, late) and the result
+# by post decided on the real dates: the engine run over those rows gives exactly the figures
+# of the dossiers, for every month-aligned period, and reads a fraction of the rows. The
+# procedures are kept apart (a set is not a count): distinct (agency, procedure, month
+# received, online 3/4 or postal), with the finish day of a dossier finished before it was
+# received. Both summaries of a part of the store add up: the engine sums and unites them.
+
+_MONTH_OF_DN = "date_trunc('month', dn)::DATE"
+_MONTH_OF_DK = "CASE WHEN day(dk) = 1 THEN dk ELSE date_trunc('month', dk)::DATE + 1 END"
+_MONTH_OF_DH = "CASE WHEN dh = last_day(dh) THEN dh ELSE date_trunc('month', dh)::DATE END"
+_OWN_DATES = "ngay_tiep_nhan::DATE AS dn, ngay_hen_tra::DATE AS dh, ngay_ket_thuc_xu_ly::DATE AS dk"
+
+
+def summary_counts_sql(relation: str) -> str:
+    """SQL: the dossiers of `relation` (canonical columns) summed by agency, month-standing
+    dates, channel, outcome (`ket_qua`: 0 early, 1 on time, 2 late) and result by post, with
+    the number of dossiers (`so_ho_so`)."""
+    return f"""
+        SELECT co_quan, {_MONTH_OF_DN} AS ngay_tiep_nhan, {_MONTH_OF_DK} AS ngay_ket_thuc_xu_ly,
+               {_MONTH_OF_DH} AS ngay_hen_tra, kenh_thuc_hien,
+               ({_OUTCOME})::UTINYINT AS ket_qua, {_BY_POST} AS tra_kq_bcci,
+               count(*)::BIGINT AS so_ho_so
+        FROM (SELECT *, {_OWN_DATES} FROM {relation})
+        GROUP BY ALL"""
+
+
+def summary_procedures_sql(relation: str) -> str:
+    """SQL: the distinct (agency, procedure, month received, online 3/4 or postal, and the
+    month-standing finish day of a dossier finished before it was received) of `relation`."""
+    return f"""
+        SELECT DISTINCT co_quan, ma_tthc, {_MONTH_OF_DN} AS ngay_tiep_nhan,
+               CASE WHEN dk < dn THEN {_MONTH_OF_DK} END AS ngay_ket_thuc_xu_ly,
+               {_TT34_BCCI} AS tt34_bcci
+        FROM (SELECT *, {_OWN_DATES} FROM {relation})
+        WHERE ma_tthc IS NOT NULL"""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Relations of `summary_counts_sql` and `summary_procedures_sql` rows covering the same
+    dossiers (the union of the store's parts' summaries, say)."""
+
+    counts: str
+    procedures: str
+
+
+def month_aligned(periods: Iterable[Period]) -> bool:
+    """Whether every period starts on the 1st of a month and ends on the last day of one,
+    so that the monthly summaries give its figures."""
+    return all(p.start.day == 1 and (p.end + timedelta(days=1)).day == 1 for p in periods)
+
+
 def engine_connection(
     database: str = ":memory:", *, memory_limit: str = "400MB"
 ) -> duckdb.DuckDBPyConnection:
@@ -175,10 +256,6 @@ _MAX_BOUNDARIES = 200
 
 def _day(d: date) -> int:
     return (d - _EPOCH).days
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _segment(bounds: Sequence[int], column: str) -> str:
@@ -237,68 +314,100 @@ _K_TRA, _K_CLS, _K_KENH = 2, 3, 256
 _K_LOW = _K_TRA * _K_CLS * _K_KENH
 
 
-def _scan_sql(relation: str, periods: Sequence[Period], members: Sequence[str] | None) -> str:
-    """The rows that can be active in one of the periods, with day numbers for the dates."""
+def _where(periods: Sequence[Period], members: Sequence[str] | None) -> str:
+    """The rows that can be active in one of the periods: never received after the last one,
+    never finished before the first one."""
     first = min(p.start for p in periods)
     last = max(p.end for p in periods)
-    # Never active in any of the periods: received after the last, finished before the first.
     where = [
         f"ngay_tiep_nhan <= DATE '{last.isoformat()}'",
         f"(ngay_ket_thuc_xu_ly IS NULL OR ngay_ket_thuc_xu_ly >= DATE '{first.isoformat()}')",
     ]
     if members is not None:
         where.append(f"co_quan IN ({', '.join(_sql_text(m) for m in members) or 'NULL'})")
-    return f"""
-        SELECT co_quan, ma_tthc, kenh_thuc_hien AS kenh, muc_do, tra_kq_bcci, trang_thai,
-               ngay_tiep_nhan::DATE - DATE '1970-01-01' AS dn,
-               ngay_hen_tra::DATE - DATE '1970-01-01' AS dh,
-               ngay_ket_thuc_xu_ly::DATE - DATE '1970-01-01' AS dk
-        FROM {relation}
-        WHERE {" AND ".join(where)}"""
+    return " AND ".join(where)
 
 
-def _counts_sql(scan: str, b: _Bounds) -> str:
+@dataclass(frozen=True)
+class _Scans:
+    """The two passes' inputs. counts: co_quan, kenh, cls, tra, n (dossiers the row stands
+    for, NULL for one) and the day numbers dn, dh, dk; procedures: co_quan, ma_tthc, tt, dn and
+    dkb (dk when the dossier was finished before it was received, else NULL)."""
+
+    counts: str
+    procedures: str
+    weighted: bool
+
+
+def _raw_scans(relation: str, periods: Sequence[Period], members: Sequence[str] | None) -> _Scans:
+    where = _where(periods, members)
+    dates = "ngay_tiep_nhan::DATE AS dn, ngay_hen_tra::DATE AS dh, ngay_ket_thuc_xu_ly::DATE AS dk"
+    counts = f"""
+        SELECT co_quan, kenh_thuc_hien AS kenh, {_OUTCOME} AS cls, {_BY_POST}::INTEGER AS tra,
+               NULL::BIGINT AS n, dn - DATE '1970-01-01' AS dn, dh - DATE '1970-01-01' AS dh,
+               dk - DATE '1970-01-01' AS dk
+        FROM (SELECT *, {dates} FROM {relation} WHERE {where})"""
+    procedures = f"""
+        SELECT co_quan, ma_tthc, {_TT34_BCCI}::INTEGER AS tt,
+               ngay_tiep_nhan{_DAYS} AS dn,
+               CASE WHEN ngay_ket_thuc_xu_ly::DATE < ngay_tiep_nhan::DATE
+                    THEN ngay_ket_thuc_xu_ly{_DAYS} END AS dkb
+        FROM {relation} WHERE {where}"""
+    return _Scans(counts, procedures, weighted=False)
+
+
+def _summary_scans(
+    summary: Summary, periods: Sequence[Period], members: Sequence[str] | None
+) -> _Scans:
+    where = _where(periods, members)
+    counts = f"""
+        SELECT co_quan, kenh_thuc_hien AS kenh, ket_qua AS cls, tra_kq_bcci::INTEGER AS tra,
+               so_ho_so AS n, ngay_tiep_nhan{_DAYS} AS dn, ngay_hen_tra{_DAYS} AS dh,
+               ngay_ket_thuc_xu_ly{_DAYS} AS dk
+        FROM {summary.counts} WHERE {where}"""
+    procedures = f"""
+        SELECT co_quan, ma_tthc, tt34_bcci::INTEGER AS tt, ngay_tiep_nhan{_DAYS} AS dn,
+               ngay_ket_thuc_xu_ly{_DAYS} AS dkb
+        FROM {summary.procedures} WHERE {where}"""
+    return _Scans(counts, procedures, weighted=True)
+
+
+def _counts_sql(scan: _Scans, b: _Bounds) -> str:
     """Pass 1: the number of dossiers per (agency, packed key)."""
     nk, nh = len(b.k) + 1, len(b.h) + 1  # segments; a missing dk or dh is past every boundary
-    rut = ", ".join(_sql_text(s) for s in RETURNED_OR_WITHDRAWN)
     # dn's segment among the dk boundaries: the same as sn unless dk has boundaries of its own.
     sn_k = "sn" if b.k == b.n else _segment(b.k, "dn")
+    weight = "sum(n)" if scan.weighted else "count(*)"
     return f"""
-        SELECT co_quan, k, count(*) AS n
+        SELECT co_quan, k, {weight}::BIGINT AS n
         FROM (
-            SELECT co_quan,
+            SELECT co_quan, n,
                    ((((sn::BIGINT * {nk} + sk) * {nh}
                        -- a dossier finished with no dk boundary after its dn is pending at no
                        -- period's end: its due date does not matter, most dossiers share 0
                        + CASE WHEN sk = {sn_k} THEN 0
                               WHEN dh IS NULL THEN {nh - 1} ELSE {_segment(b.h, "dh")} END)
-                       * {_K_KENH} + coalesce(kenh, 0)) * {_K_CLS}
-                       -- outcome when finished: 0 early, 1 on time (returned or withdrawn, no
-                       -- due date, or on the due day), 2 late; unfinished dossiers get 1
-                       + CASE WHEN dk IS NULL OR dh IS NULL OR trang_thai IN ({rut}) THEN 1
-                              WHEN dk < dh THEN 0 WHEN dk = dh THEN 1 ELSE 2 END) * {_K_TRA}
-                       + (dk IS NOT NULL AND coalesce(tra_kq_bcci, false))::INTEGER
+                       * {_K_KENH} + coalesce(kenh, 0)) * {_K_CLS} + cls) * {_K_TRA} + tra
                    AS k
             FROM (
                 SELECT *, {_segment(b.n, "dn")} AS sn,
                        CASE WHEN dk IS NULL THEN {nk - 1} ELSE {_segment(b.k, "dk")} END AS sk
-                FROM ({scan})
+                FROM ({scan.counts})
             )
         )
         GROUP BY co_quan, k"""
 
 
-def _procedures_sql(scan: str, b: _Bounds, procedures: int) -> str:
+def _procedures_sql(scan: _Scans, b: _Bounds, procedures: int) -> str:
     """Pass 2: per (agency, dn segment, online 3/4 or postal) the set of procedures, as a bit
     string over the dictionary `dict`. A dossier finished "before" it was received is active
     in a period only if that day is in it too (dk >= qs): it keeps its dk segment apart."""
-    tt = "((kenh = 2)::INTEGER * (coalesce(muc_do, 0) IN (3, 4))::INTEGER) | (kenh = 3)::INTEGER"
     return f"""
         SELECT co_quan, sn, tt, skn, bitstring_agg(i, 1, {max(1, procedures)}) AS procs
         FROM (
-            SELECT co_quan, i, {_segment(b.n, "dn")} AS sn, coalesce({tt}, 0) AS tt,
-                   CASE WHEN dk < dn THEN {_segment(b.n, "dk")} ELSE -1 END AS skn
-            FROM ({scan}) d JOIN dict USING (ma_tthc)
+            SELECT co_quan, i, {_segment(b.n, "dn")} AS sn, tt,
+                   CASE WHEN dkb IS NULL THEN -1 ELSE {_segment(b.n, "dkb")} END AS skn
+            FROM ({scan.procedures}) d JOIN dict USING (ma_tthc)
         )
         GROUP BY ALL"""
 
@@ -346,7 +455,7 @@ _COUNT_FILTERS: dict[str, str] = {
 
 
 def _evaluate_sql(
-    scan: str,
+    scan: _Scans,
     dictionary: str,
     periods_values: str,
     period_ids: str,
@@ -440,11 +549,14 @@ def compute_forms(
     agencies: Sequence[str] | None = None,
     groups: Mapping[str, Sequence[str]] | None = None,
     settings: KpiSettings = KpiSettings(),
+    summary: Summary | None = None,
 ) -> list[FormRow]:
     """The form of every agency (those in `agencies`, else every agency with a dossier received
     by the last period's end and not finished before the first one's start) and of every group
     (from its members' dossiers) for every period, sorted by agency then period start and end;
-    a row of zeros where nothing happened."""
+    a row of zeros where nothing happened. With `summary` (the monthly summaries of the same
+    dossiers as `relation`) and only month-aligned periods, the summaries are read instead of
+    the dossiers, with the same result."""
     _check_arguments(periods, agencies, groups)
     unique = _unique(periods)
     if not unique:
@@ -463,11 +575,23 @@ def compute_forms(
     units = " UNION ALL ".join(agency_rows + member_rows) or "SELECT 0, NULL, NULL WHERE false"
     # The procedure dictionary: each code a bit of the per-group bit strings. (Read first, as
     # the bit string's length must be a constant of the main query.)
+    # Whole months are read from the summaries when there are some, other periods from the
+    # dossiers; each pass reads one of the two.
+    whole = [p for p in unique if summary is not None and month_aligned([p])]
+    others = [p for p in unique if p not in whole]
+    batches = _batches(whole) + _batches(others)
+    passes = [
+        _summary_scans(summary, batch, members)
+        if summary is not None and batch[0] in whole
+        else _raw_scans(relation, batch, members)
+        for batch in batches
+    ]
     codes = [
         row[0]
         for row in con.execute(
-            f"SELECT DISTINCT ma_tthc FROM ({_scan_sql(relation, unique, members)}) "
-            "WHERE ma_tthc IS NOT NULL"
+            "SELECT DISTINCT ma_tthc FROM ("
+            + " UNION ALL ".join(f"SELECT ma_tthc FROM ({scan.procedures})" for scan in passes)
+            + ") WHERE ma_tthc IS NOT NULL"
         ).fetchall()
     ]
     dictionary = (
@@ -478,10 +602,10 @@ def compute_forms(
         else "SELECT NULL::VARCHAR, NULL::INTEGER WHERE false"
     )
     out: dict[tuple[str, str], FormRow] = {}
-    for batch in _batches(unique):
+    for batch, scan in zip(batches, passes, strict=True):
         b = _bounds(batch, settings)
         sql = _evaluate_sql(
-            _scan_sql(relation, batch, members),
+            scan,
             dictionary,
             _periods_values(batch, b, settings),
             _period_ids(batch),

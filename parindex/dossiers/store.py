@@ -5,13 +5,17 @@ Layout under the store's folder (docs/dossiers.md, "Store layout"):
     manifest.json                      which files make up the store now (swapped atomically)
     data/finished=2024-05/g17.parquet  dossiers finished in May 2024, sorted by received date
     data/finished=open/g18.parquet     dossiers not finished yet
+    summary/finished=2024-05/g17.counts.parquet      the partition's dossiers summed by month
+    summary/finished=2024-05/g17.procedures.parquet  and its procedures by month (kpis.py)
     keys/received=2024-05/g18.parquet  ma_ho_so → partition, for dossiers received in May 2024
     .lock                              held while a write is under way
 
 A period [qs, qe] needs the dossiers active in it: received on or before qe and not finished
 before qs. Those live in the partitions finished in qs's month or later plus the unfinished
 one, and inside each partition the rows are sorted by received date, so Parquet's row-group
-statistics skip the rows received after qe. `relation()` names only those files.
+statistics skip the rows received after qe. `relation()` names only those files; `summary()`
+names the same partitions' monthly summaries, which give the form of whole months (quarters,
+half-years, years) from a fraction of the rows.
 
 A write (`merge`) rewrites only the partitions its dossiers land in or leave, and the key files
 of the months they were received in: importing one more month touches that month, the
@@ -29,6 +33,7 @@ Pure: DuckDB and the standard library, no Django.
 from __future__ import annotations
 
 import fcntl
+import itertools
 import json
 import os
 import tempfile
@@ -40,6 +45,8 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+
+from parindex.dossiers.kpis import Summary, summary_counts_sql, summary_procedures_sql
 
 # The columns the KPI engine reads (the contract), then the store's own.
 CANONICAL: tuple[tuple[str, str], ...] = (
@@ -106,10 +113,18 @@ class Manifest:
     data: dict[str, str] = field(default_factory=dict)  # partition → file, relative to the root
     keys: dict[str, str] = field(default_factory=dict)  # received month → key file
     rows: dict[str, int] = field(default_factory=dict)  # partition → rows
+    # partition → its monthly summaries (kpis.summary_counts_sql, summary_procedures_sql)
+    counts: dict[str, str] = field(default_factory=dict)
+    procedures: dict[str, str] = field(default_factory=dict)
     retired: list[str] = field(default_factory=list)  # replaced files, deleted by the next write
 
     def files(self) -> set[str]:
-        return set(self.data.values()) | set(self.keys.values())
+        return (
+            set(self.data.values())
+            | set(self.keys.values())
+            | set(self.counts.values())
+            | set(self.procedures.values())
+        )
 
 
 @dataclass(frozen=True)
@@ -152,6 +167,8 @@ class Store:
                 data=dict(raw["data"]),
                 keys=dict(raw["keys"]),
                 rows={k: int(v) for k, v in raw.get("rows", {}).items()},
+                counts=dict(raw.get("counts", {})),
+                procedures=dict(raw.get("procedures", {})),
                 retired=list(raw.get("retired", [])),
             )
         except (ValueError, KeyError, TypeError) as error:
@@ -188,6 +205,23 @@ class Store:
             return f"(SELECT * FROM {scan} WHERE ngay_tiep_nhan <= DATE {quote(end.isoformat())})"
         return scan
 
+    def summary(self, start: date | None = None) -> Summary | None:
+        """The monthly summaries of the partitions `relation(start, …)` reads, for
+        `kpis.compute_forms`; None when a partition has none (a store written before there
+        were summaries, until its next write adds them) or the store is empty."""
+        manifest = self.manifest()
+        first = month_of(start) if start is not None else ""
+        parts = [part for part in sorted(manifest.data) if part == OPEN or part >= first]
+        if not parts or any(
+            part not in manifest.counts or part not in manifest.procedures for part in parts
+        ):
+            return None
+
+        def scan(files: dict[str, str]) -> str:
+            return "read_parquet([" + ", ".join(quote(self.root / files[p]) for p in parts) + "])"
+
+        return Summary(counts=scan(manifest.counts), procedures=scan(manifest.procedures))
+
     # --- writing ---------------------------------------------------------------------------
 
     @contextmanager
@@ -221,8 +255,8 @@ class Store:
         """Insert or update the dossiers of the table `staged` (the store's columns, one row per
         ma_ho_so). Holds the lock; on any error the new files are removed and the store is
         left as it was. `before_swap` is given the outcome just before the manifest is swapped
-        (the caller records the write there, and may still raise to abandon it); `progress` is told the files
-        written so far and the files to write."""
+        (the caller records the write there, and may still raise to abandon it); `progress` is
+        told the partitions and key files done so far and how many there are to do."""
         with self.lock():
             old = self.manifest()
             self._sweep(old)
@@ -313,10 +347,19 @@ class Store:
             data=dict(old.data),
             keys=dict(old.keys),
             rows=dict(old.rows),
+            counts=dict(old.counts),
+            procedures=dict(old.procedures),
             retired=[],
         )
         columns = ", ".join(COLUMN_NAMES)
-        steps = len(touched) + len(months)
+        # Partitions written before the store kept summaries get theirs now, once.
+        missing = [
+            part
+            for part in sorted(old.data)
+            if part not in touched and (part not in old.counts or part not in old.procedures)
+        ]
+        steps = len(touched) + len(months) + len(missing)
+        step = itertools.count(1)
         for part in touched:
             keep = ""
             if part in old.data:
@@ -330,14 +373,26 @@ class Store:
             count = self._copy(con, rows, name, "ngay_tiep_nhan, co_quan, ma_ho_so", written)
             if part in old.data:
                 new.retired.append(old.data[part])
+            for files in (old.counts, old.procedures):
+                if part in files:
+                    new.retired.append(files[part])
             if count:
                 new.data[part] = name
                 new.rows[part] = count
+                self._summarise(con, part, name, generation, new, written)
             else:
-                new.data.pop(part, None)
                 new.rows.pop(part, None)
+                for files in (new.data, new.counts, new.procedures):
+                    files.pop(part, None)
             if progress is not None:
-                progress(len(written), steps)
+                progress(next(step), steps)
+        for part in missing:
+            for files in (old.counts, old.procedures):
+                if part in files:
+                    new.retired.append(files[part])
+            self._summarise(con, part, old.data[part], generation, new, written)
+            if progress is not None:
+                progress(next(step), steps)
         for month in months:
             keep = ""
             if month in old.keys:
@@ -360,7 +415,7 @@ class Store:
             else:
                 new.keys.pop(month, None)
             if progress is not None:
-                progress(len(written), steps)
+                progress(next(step), steps)
         for table in ("_incoming", "_known", "_moves", "_replaced"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
         outcome = MergeOutcome(
@@ -371,6 +426,25 @@ class Store:
             generation=generation,
         )
         return outcome, new
+
+    def _summarise(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        part: str,
+        data: str,
+        generation: int,
+        new: Manifest,
+        written: list[Path],
+    ) -> None:
+        """Write the monthly summaries of the partition file `data` and name them in `new`."""
+        rows = f"read_parquet({quote(self.root / data)})"
+        for kind, sql, files in (
+            ("counts", summary_counts_sql(rows), new.counts),
+            ("procedures", summary_procedures_sql(rows), new.procedures),
+        ):
+            name = f"summary/finished={part}/g{generation}.{kind}.parquet"
+            self._copy(con, sql, name, "co_quan, ngay_tiep_nhan", written)
+            files[part] = name
 
     def _copy(
         self,
@@ -401,6 +475,8 @@ class Store:
             "data": dict(sorted(new.data.items())),
             "keys": dict(sorted(new.keys.items())),
             "rows": dict(sorted(new.rows.items())),
+            "counts": dict(sorted(new.counts.items())),
+            "procedures": dict(sorted(new.procedures.items())),
             "retired": sorted(new.retired),
         }
         with open(temporary, "w", encoding="utf-8") as handle:
@@ -420,7 +496,7 @@ class Store:
         for name in current.retired:
             (self.root / name).unlink(missing_ok=True)
         keep = current.files()
-        for folder in ("data", "keys"):
+        for folder in ("data", "keys", "summary"):
             base = self.root / folder
             if not base.is_dir():
                 continue

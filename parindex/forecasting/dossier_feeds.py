@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from parindex.assessment import actions as assessment_actions
 from parindex.assessment.models import Assessment
 from parindex.dossiers import reading
-from parindex.dossiers.kpis import KpiSettings, compute_forms, engine_connection
+from parindex.dossiers.kpis import KpiSettings, Summary, compute_forms, engine_connection
 from parindex.dossiers.models import KpiSetting
 from parindex.dossiers.periods import Period, parse_period
 from parindex.dossiers.store import MANIFEST, Store, quote
@@ -143,10 +143,16 @@ def _forms(
         first, last = covered
         period = Period(f"{first.isoformat()}..{last.isoformat()}", first, last)
         relation = store.relation(first, last)
+        summary = store.summary(first)
         agencies: list[str]
         if groups is None:
             # Every code as one: the province's figures, distinct procedures counted once.
-            relation = f"(SELECT * REPLACE ({quote(_PROVINCE)} AS co_quan) FROM {relation})"
+            def as_province(rows: str) -> str:
+                return f"(SELECT * REPLACE ({quote(_PROVINCE)} AS co_quan) FROM {rows})"
+
+            relation = as_province(relation)
+            if summary is not None:
+                summary = Summary(as_province(summary.counts), as_province(summary.procedures))
             agencies = [_PROVINCE]
         else:
             agencies = []
@@ -157,6 +163,7 @@ def _forms(
             agencies=agencies,
             groups=groups,
             settings=engine_settings(setting),
+            summary=summary,
         )
     return covered, {
         row.agency: Figures(row.counts["tong_so"], {name: row.rate(name) for name in core.RATES})

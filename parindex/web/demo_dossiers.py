@@ -200,7 +200,7 @@ def quarter_figures(province: Organisation) -> Figures:
     store = reading.store_for(province)
     quarters = [parse_period(f"{YEAR}Q{q}") for q in (1, 2)]
     with engine_connection() as con:
-        rows = compute_forms(con, store.relation(), quarters)
+        rows = compute_forms(con, store.relation(), quarters, summary=store.summary())
     figures: Figures = {}
     for row in rows:
         quarter = int(row.period[-1])

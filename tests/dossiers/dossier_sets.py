@@ -7,6 +7,8 @@ from datetime import date
 
 import duckdb
 
+from parindex.dossiers.kpis import Summary, summary_counts_sql, summary_procedures_sql
+
 COLUMNS_SQL = """
     ma_ho_so VARCHAR NOT NULL, co_quan VARCHAR NOT NULL, ma_tthc VARCHAR NOT NULL,
     kenh_thuc_hien UTINYINT NOT NULL, muc_do UTINYINT, tra_kq_bcci BOOLEAN NOT NULL,
@@ -62,3 +64,33 @@ def dossier_table(dossiers: list[D], name: str = "ho_so") -> duckdb.DuckDBPyConn
         ],
     )
     return con
+
+
+def summarised(con: duckdb.DuckDBPyConnection, name: str = "ho_so") -> Summary:
+    """The monthly summaries of table `name`, made part by part as the store makes them (one
+    part per month of finishing, one for the unfinished) and read as their union."""
+    parts = [
+        row[0]
+        for row in con.execute(
+            f"SELECT DISTINCT coalesce(strftime(ngay_ket_thuc_xu_ly, '%Y-%m'), 'open') FROM {name}"
+        ).fetchall()
+    ]
+    counts, procedures = [], []
+    for i, part in enumerate(parts):
+        rows = (
+            f"(SELECT * FROM {name} WHERE "
+            f"coalesce(strftime(ngay_ket_thuc_xu_ly, '%Y-%m'), 'open') = '{part}')"
+        )
+        con.execute(f"CREATE TABLE {name}_counts_{i} AS {summary_counts_sql(rows)}")
+        con.execute(f"CREATE TABLE {name}_procedures_{i} AS {summary_procedures_sql(rows)}")
+        counts.append(f"SELECT * FROM {name}_counts_{i}")
+        procedures.append(f"SELECT * FROM {name}_procedures_{i}")
+    if not parts:
+        con.execute(f"CREATE TABLE {name}_counts_0 AS {summary_counts_sql(name)}")
+        con.execute(f"CREATE TABLE {name}_procedures_0 AS {summary_procedures_sql(name)}")
+        counts.append(f"SELECT * FROM {name}_counts_0")
+        procedures.append(f"SELECT * FROM {name}_procedures_0")
+    return Summary(
+        counts="(" + " UNION ALL ".join(counts) + ")",
+        procedures="(" + " UNION ALL ".join(procedures) + ")",
+    )

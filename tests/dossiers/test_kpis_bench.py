@@ -83,4 +83,8 @@ def test_the_engine_equals_plain_sql_on_generated_dossiers_and_the_benchmark_com
     assert dossiers_kpis.compare(engine, other) == []
     other[next(iter(other))][0] += 1
     assert len(dossiers_kpis.compare(engine, other)) == 1
+    # The benchmark's engine reads the dossiers imported into a store, with and without the
+    # store's monthly summaries.
+    dossiers_kpis.ensure_store(str(path))
     assert dossiers_kpis._work("engine", str(path)) == engine
+    assert dossiers_kpis._work("rows", str(path)) == engine

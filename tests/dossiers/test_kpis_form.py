@@ -23,7 +23,7 @@ from parindex.dossiers.kpis import (
     reference_forms,
 )
 from parindex.dossiers.periods import Period, parse_period
-from tests.dossiers.dossier_sets import D, dossier_table
+from tests.dossiers.dossier_sets import D, dossier_table, summarised
 
 Q2 = parse_period("2024Q2")
 APR1, JUN30 = date(2024, 4, 1), date(2024, 6, 30)
@@ -42,6 +42,9 @@ def forms(
     kwargs = {"agencies": agencies, "groups": groups, "settings": settings or KpiSettings()}
     rows = compute_forms(con, "ho_so", parsed, **kwargs)  # type: ignore[arg-type]
     assert rows == reference_forms(con, "ho_so", parsed, **kwargs)  # type: ignore[arg-type]
+    # The stored monthly summaries give the same rows (a custom range reads the dossiers).
+    summary = summarised(con)
+    assert compute_forms(con, "ho_so", parsed, summary=summary, **kwargs) == rows  # type: ignore[arg-type]
     return rows
 
 
@@ -415,3 +418,20 @@ def test_the_engine_spills_into_the_temporary_folder_never_the_working_directory
     assert row is not None
     spill = str(row[0])
     assert os.path.isabs(spill) and not spill.startswith(os.getcwd() + os.sep + ".tmp")
+
+
+def test_whole_months_are_read_from_the_summaries_and_a_custom_range_from_the_dossiers() -> None:
+    con = dossier_table([D(dn=date(2024, 4, 10), dk=date(2024, 4, 11), dh=date(2024, 4, 12))])
+    summary = summarised(con)
+    # Summaries no longer of these dossiers show which of the two each period read.
+    con.execute("DELETE FROM ho_so")
+    periods = [Q2, parse_period("2024-04-05..2024-06-30")]
+    rows = {
+        r.period: r.counts
+        for r in compute_forms(con, "ho_so", periods, agencies=["A"], summary=summary)
+    }
+    assert nonzero(rows["2024Q2"]) == {
+        "tong_so": 1, "nhan_truc_tiep_bcci": 1, "da_gq": 1, "da_gq_truoc_han": 1,
+        "nhan_moi": 1, "nhan_truc_tiep": 1, "so_tthc_phat_sinh": 1,
+    }  # fmt: skip
+    assert nonzero(rows["2024-04-05..2024-06-30"]) == {}

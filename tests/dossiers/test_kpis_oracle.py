@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from parindex.dossiers.kpis import KpiSettings, check_identities, compute_forms, reference_forms
 from parindex.dossiers.periods import Period, parse_period
-from tests.dossiers.dossier_sets import D, dossier_table
+from tests.dossiers.dossier_sets import D, dossier_table, summarised
 
 # Days around the quarter boundaries of 2024 (and a few far ones), where the rules change.
 ORIGIN = date(2023, 12, 20)
@@ -62,6 +62,49 @@ def test_the_engine_gives_exactly_the_reference_forms(
         con, "ho_so", periods, agencies=agencies, groups=groups, settings=options
     )
     assert check_identities(rows, settings=options) == []
+
+
+# Days on and next to the first and last days of the months of 2024, where the monthly
+# summaries' dates have to stand for the real ones.
+MONTH_EDGES = st.builds(
+    lambda month, shift: date(2024, month, 1) + timedelta(days=shift),
+    st.integers(min_value=1, max_value=8),
+    st.sampled_from([-2, -1, 0, 1, 2, 14]),
+)
+
+
+@st.composite
+def dossier_at_month_edges(draw: st.DrawFn) -> D:
+    d = draw(dossier())
+    near = st.none() | MONTH_EDGES
+    return d.but(dn=draw(MONTH_EDGES), dh=draw(near), dk=draw(near))
+
+
+@settings(max_examples=60)
+@given(
+    dossiers=st.lists(dossier() | dossier_at_month_edges(), max_size=40),
+    periods=st.lists(st.sampled_from(PERIODS), min_size=1, max_size=4, unique=True),
+    start_day=st.booleans(),
+    agencies=st.none() | st.just(["A", "Z"]),
+    grouped=st.booleans(),
+)
+def test_the_monthly_summaries_give_exactly_the_reference_forms_of_whole_months(
+    dossiers: list[D],
+    periods: list[Period],
+    start_day: bool,
+    agencies: list[str] | None,
+    grouped: bool,
+) -> None:
+    con = dossier_table(dossiers)
+    summary = summarised(con)
+    options = KpiSettings(carried_over_from_start_day=start_day)
+    groups = {"AB": ["A", "B"], "all": ["A", "B", "C"]} if grouped else None
+    rows = compute_forms(
+        con, "ho_so", periods, agencies=agencies, groups=groups, settings=options, summary=summary
+    )
+    assert rows == reference_forms(
+        con, "ho_so", periods, agencies=agencies, groups=groups, settings=options
+    )
 
 
 @settings(max_examples=25)

@@ -1,0 +1,114 @@
+"""The store's monthly summaries: written with each partition, replaced and removed with it,
+added to a store written before them, and giving the same forms as the dossiers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from parindex.dossiers import actions
+from parindex.dossiers.kpis import compute_forms, engine_connection
+from parindex.dossiers.periods import parse_period
+from parindex.dossiers.reading import store_for
+from parindex.dossiers.store import MANIFEST, Store
+from parindex.orgs.models import User
+from tests.conftest import LaoCai
+from tests.dossiers.support import ROWS, csv_file
+
+WHOLE_MONTHS = [parse_period(p) for p in ("2024Q1", "2024Q2", "2024Q3", "2024H1", "2024")]
+JULY_DATES = ("2024-07-01", "2024-07-05", "2024-07-04")
+# HS-004, pending in the first export, is finished in July; HS-007 is new in July.
+JULY = (
+    (*ROWS[3][:6], "DA_GIAI_QUYET", "2024-05-20", "2024-06-10", "2024-07-02"),
+    ("HS-007", "so-tu-phap", "1.003", "2", "4", "false", "DA_GIAI_QUYET", *JULY_DATES),
+)
+
+
+def same_forms_from_summaries_and_dossiers(store: Store) -> bool:
+    summary = store.summary()
+    assert summary is not None
+    with engine_connection() as con:
+        read = compute_forms(con, store.relation(), WHOLE_MONTHS)
+        summed = compute_forms(con, store.relation(), WHOLE_MONTHS, summary=summary)
+    return read == summed and any(r.counts["tong_so"] for r in read)
+
+
+def test_every_partition_gets_its_summaries_and_they_give_the_dossiers_forms(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
+    store = store_for(lao_cai.province)
+    manifest = store.manifest()
+    assert set(manifest.counts) == set(manifest.procedures) == set(manifest.data)
+    assert store.check() == []
+    assert same_forms_from_summaries_and_dossiers(store)
+
+
+def test_an_update_rewrites_the_summaries_of_the_partitions_it_touches_only(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
+    store = store_for(lao_cai.province)
+    before = store.manifest()
+    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "july.csv", JULY), by=coordinator)
+    after = store.manifest()
+    for part in ("2024-04", "2024-05", "2024-06"):
+        assert after.counts[part] == before.counts[part]
+        assert after.procedures[part] == before.procedures[part]
+    assert after.counts["open"] != before.counts["open"]
+    assert (
+        set(after.counts) == set(after.data) == {"2024-04", "2024-05", "2024-06", "2024-07", "open"}
+    )
+    assert before.counts["open"] in after.retired and before.procedures["open"] in after.retired
+    assert same_forms_from_summaries_and_dossiers(store)
+
+
+def test_a_partition_emptied_by_an_update_loses_its_summaries(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    pending = [ROWS[3]]
+    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "a.csv", pending), by=coordinator)
+    store = store_for(lao_cai.province)
+    assert set(store.manifest().counts) == {"open"}
+    actions.import_dossiers(
+        lao_cai.province, csv_file(tmp_path / "b.csv", JULY[:1]), by=coordinator
+    )
+    manifest = store.manifest()
+    assert set(manifest.data) == set(manifest.counts) == set(manifest.procedures) == {"2024-07"}
+
+
+def test_a_store_written_before_the_summaries_reads_the_dossiers_until_its_next_write(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
+    store = store_for(lao_cai.province)
+    path = store.root / MANIFEST
+    older = json.loads(path.read_text("utf-8"))
+    for name in [*older.pop("counts").values(), *older.pop("procedures").values()]:
+        (store.root / name).unlink()
+    path.write_text(json.dumps(older), "utf-8")
+    assert store.summary() is None
+    assert store.check() == []
+    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "july.csv", JULY), by=coordinator)
+    manifest = store.manifest()
+    assert set(manifest.counts) == set(manifest.procedures) == set(manifest.data)
+    assert store.check() == []
+    assert same_forms_from_summaries_and_dossiers(store)
+
+
+def test_the_summaries_of_the_partitions_a_period_needs_are_the_ones_named(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
+    store = store_for(lao_cai.province)
+    summary = store.summary(parse_period("2024Q2").start)
+    assert summary is not None
+    manifest = store.manifest()
+    assert (
+        manifest.counts["2024-04"] in summary.counts and manifest.counts["open"] in summary.counts
+    )
+    later = store.summary(parse_period("2024Q3").start)
+    assert later is not None
+    assert manifest.counts["open"] in later.counts
+    assert manifest.counts["2024-06"] not in later.counts  # finished before July
+    assert manifest.procedures["2024-06"] not in later.procedures
