@@ -37,6 +37,10 @@ period's form is then a cheap evaluation over those small tables, for agencies a
 agencies alike: a group is evaluated from its members' counts and procedure sets, never from
 other rows, since distinct procedure counts do not add up. Half-years and years are periods like
 any other, computed from their own dates.
+
+For periods of whole months the same passes can run over the monthly summaries the store keeps
+beside its dossiers (`summary_counts_sql`, `summary_procedures_sql`, "the monthly summaries"
+below), a small fraction of the rows, with the same result.
 """
 
 from __future__ import annotations
