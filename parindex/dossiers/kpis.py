@@ -186,6 +186,10 @@ _TT34_BCCI = (
 # received, online 3/4 or postal), with the finish day of a dossier finished before it was
 # received. Both summaries of a part of the store add up: the engine sums and unites them.
 
+# The summaries' definition: a store whose summaries were made by another one reads its dossiers
+# until its next write makes them again (store.py). Raise it with any change to what they hold.
+SUMMARY_VERSION = 1
+
 _MONTH_OF_DN = "date_trunc('month', dn)::DATE"
 _MONTH_OF_DK = "CASE WHEN day(dk) = 1 THEN dk ELSE date_trunc('month', dk)::DATE + 1 END"
 _MONTH_OF_DH = "CASE WHEN dh = last_day(dh) THEN dh ELSE date_trunc('month', dh)::DATE END"

@@ -46,7 +46,12 @@ from pathlib import Path
 
 import duckdb
 
-from parindex.dossiers.kpis import Summary, summary_counts_sql, summary_procedures_sql
+from parindex.dossiers.kpis import (
+    SUMMARY_VERSION,
+    Summary,
+    summary_counts_sql,
+    summary_procedures_sql,
+)
 
 # The columns the KPI engine reads (the contract), then the store's own.
 CANONICAL: tuple[tuple[str, str], ...] = (
@@ -116,6 +121,7 @@ class Manifest:
     # partition → its monthly summaries (kpis.summary_counts_sql, summary_procedures_sql)
     counts: dict[str, str] = field(default_factory=dict)
     procedures: dict[str, str] = field(default_factory=dict)
+    summary_version: int = 0  # kpis.SUMMARY_VERSION of the summaries; 0 before there were any
     retired: list[str] = field(default_factory=list)  # replaced files, deleted by the next write
 
     def files(self) -> set[str]:
@@ -169,6 +175,7 @@ class Store:
                 rows={k: int(v) for k, v in raw.get("rows", {}).items()},
                 counts=dict(raw.get("counts", {})),
                 procedures=dict(raw.get("procedures", {})),
+                summary_version=int(raw.get("summary_version", 0)),
                 retired=list(raw.get("retired", [])),
             )
         except (ValueError, KeyError, TypeError) as error:
@@ -212,8 +219,10 @@ class Store:
         manifest = self.manifest()
         first = month_of(start) if start is not None else ""
         parts = [part for part in sorted(manifest.data) if part == OPEN or part >= first]
-        if not parts or any(
-            part not in manifest.counts or part not in manifest.procedures for part in parts
+        if (
+            not parts
+            or manifest.summary_version != SUMMARY_VERSION
+            or any(part not in manifest.counts or part not in manifest.procedures for part in parts)
         ):
             return None
 
@@ -349,14 +358,18 @@ class Store:
             rows=dict(old.rows),
             counts=dict(old.counts),
             procedures=dict(old.procedures),
+            summary_version=SUMMARY_VERSION,
             retired=[],
         )
         columns = ", ".join(COLUMN_NAMES)
-        # Partitions written before the store kept summaries get theirs now, once.
+        # Partitions written before the store kept summaries, or whose summaries another
+        # definition made, get theirs now, once.
+        stale = old.summary_version != SUMMARY_VERSION
         missing = [
             part
             for part in sorted(old.data)
-            if part not in touched and (part not in old.counts or part not in old.procedures)
+            if part not in touched
+            and (stale or part not in old.counts or part not in old.procedures)
         ]
         steps = len(touched) + len(months) + len(missing)
         step = itertools.count(1)
@@ -477,6 +490,7 @@ class Store:
             "rows": dict(sorted(new.rows.items())),
             "counts": dict(sorted(new.counts.items())),
             "procedures": dict(sorted(new.procedures.items())),
+            "summary_version": new.summary_version,
             "retired": sorted(new.retired),
         }
         with open(temporary, "w", encoding="utf-8") as handle:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from parindex.dossiers import actions
-from parindex.dossiers.kpis import compute_forms, engine_connection
+from parindex.dossiers.kpis import SUMMARY_VERSION, compute_forms, engine_connection
 from parindex.dossiers.periods import parse_period
 from parindex.dossiers.reading import store_for
 from parindex.dossiers.store import MANIFEST, Store
@@ -112,3 +112,21 @@ def test_the_summaries_of_the_partitions_a_period_needs_are_the_ones_named(
     assert manifest.counts["open"] in later.counts
     assert manifest.counts["2024-06"] not in later.counts  # finished before July
     assert manifest.procedures["2024-06"] not in later.procedures
+
+
+def test_summaries_made_by_another_definition_are_not_read_and_the_next_write_remakes_them(
+    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+) -> None:
+    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
+    store = store_for(lao_cai.province)
+    path = store.root / MANIFEST
+    older = json.loads(path.read_text("utf-8"))
+    older["summary_version"] = SUMMARY_VERSION - 1
+    path.write_text(json.dumps(older), "utf-8")
+    assert store.summary() is None
+    before = store.manifest()
+    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "july.csv", JULY), by=coordinator)
+    after = store.manifest()
+    assert after.summary_version == SUMMARY_VERSION
+    assert all(after.counts[part] != before.counts[part] for part in before.counts)
+    assert store.summary() is not None and same_forms_from_summaries_and_dossiers(store)
