@@ -55,6 +55,16 @@ def test_a_coordinator_imports_dossiers_follows_the_progress_and_reads_the_form(
     expect(page.locator("tr[data-agency='000.00.12.H37'] [data-unmatched]")).to_be_visible()
     page.screenshot(path=str(RESULTS / "dossier-form-1366.png"), full_page=True)
 
+    # A range typed as the province writes dates, whatever the browser's own locale.
+    page.locator("#from").fill("15/04/2024")
+    page.locator("#to").fill("30/06/2024")
+    page.locator("form[data-section=choose] [type=submit]").click()
+    expect(page.locator("[data-section=summary]")).to_contain_text("15/04/2024")
+    expect(page.locator("#from")).to_have_value("15/04/2024")
+    # Received or still open from 15 April: all but HS-001 and HS-002, finished before it.
+    expect(page.locator("[data-dossier-count]")).to_have_attribute("data-dossier-count", "4")
+    page.goto("/dossiers/?period=2024Q2")
+
     # On a phone the page keeps its width; the form's table scrolls inside its card.
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()

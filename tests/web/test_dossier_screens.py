@@ -347,7 +347,9 @@ def test_an_import_that_stops_on_an_error_says_so_and_saves_nothing(
         "/dossiers/?from=2024-04-01&to=hôm-nay",
         "/dossiers/?period=2024Q2&agency=khong-co",
         "/dossiers/list/?period=2024Q2&kind=so_tthc_phat_sinh",
-        "/dossiers/list/?period=2024Q2&received_from=01/04/2024",
+        "/dossiers/list/?period=2024Q2&received_from=31/02/2024",
+        "/dossiers/?from=01/04/2024",
+        "/dossiers/?from=30/06/2024&to=01/04/2024",
         "/dossiers/list/?period=2024Q2&agency=group:khong-co",
         "/dossiers/list/?period=x&page=abc",
     ],
@@ -357,3 +359,25 @@ def test_bad_choices_are_said_on_the_page_never_a_server_error(
 ) -> None:
     doc = page(client_for(coordinator).get(query))
     assert doc.one(cls="alert-danger").text
+
+
+def test_a_range_is_typed_as_dd_mm_yyyy_and_shown_so_and_a_bad_period_is_said_in_vietnamese(
+    client_for: ClientFor, imported: None, coordinator: User
+) -> None:
+    client = client_for(coordinator)
+    doc = page(client.get("/dossiers/?from=02/04/2024&to=30/06/2024"))
+    assert doc.one("input", id="from").attrs["value"] == "02/04/2024"
+    assert doc.one("input", id="from").attrs["placeholder"] == "dd/mm/yyyy"
+    assert "2024-04-02..2024-06-30" in doc.one(data_section="summary").text
+    listed = page(client.get("/dossiers/list/?period=2024Q2&received_from=15/04/2024"))
+    assert listed.one("input", id="received_from").attrs["value"] == "15/04/2024"
+    assert [tr.attrs["data-dossier"] for tr in listed.select("tr") if "data-dossier" in tr.attrs]
+    assert all(
+        tr.attrs["data-dossier"] not in ("HS-002",)  # received on 2 April
+        for tr in listed.select("tr")
+        if "data-dossier" in tr.attrs
+    )
+    wrong = page(client.get("/dossiers/?period=2024Q9"))
+    assert "không phải là kỳ báo cáo" in wrong.one(cls="alert-danger").text
+    wrong = page(client.get("/dossiers/?from=31/02/2024&to=30/06/2024"))
+    assert "“31/02/2024” không phải là ngày" in wrong.one(cls="alert-danger").text

@@ -25,6 +25,7 @@ from parindex.dossiers import forms as dossier_forms
 from parindex.dossiers.messages import problem_text
 from parindex.dossiers.models import OnTimeRate
 from parindex.dossiers.periods import Period, parse_period, previous_period, quarter
+from parindex.lib.dates import parse_date
 from parindex.orgs import access
 from parindex.orgs.hierarchy import in_reading_order
 from parindex.orgs.models import Organisation, OrgKind, User
@@ -116,11 +117,38 @@ def _default_period() -> str:
     return (before or current).code
 
 
-def _period_text(request: HttpRequest) -> str:
+def _typed_day(value: str) -> date:
+    """A day typed as dd/mm/yyyy (or yyyy-mm-dd); ValueError with what to write instead."""
+    try:
+        return parse_date(value)
+    except ValueError:
+        raise ValueError(
+            _("“%(value)s” is not a date: write it as dd/mm/yyyy.") % {"value": value}
+        ) from None
+
+
+def _period_text(request: HttpRequest) -> tuple[str, str]:
+    """The period asked for (a code, or the range of the two dates), and what is wrong with it."""
     start, end = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
-    if start and end:
-        return f"{start}..{end}"
-    return request.GET.get("period", "").strip() or _default_period()
+    if start or end:
+        if not (start and end):
+            return "", _("Give both dates of the range, or a period such as 2024Q2.")
+        try:
+            first, last = _typed_day(start), _typed_day(end)
+        except ValueError as problem:
+            return "", str(problem)
+        if last < first:
+            return "", _("The range ends before it starts.")
+        return f"{first.isoformat()}..{last.isoformat()}", ""
+    text = request.GET.get("period", "").strip() or _default_period()
+    try:
+        parse_period(text)
+    except ValueError:
+        return text, _(
+            "“%(text)s” is not a period: write a quarter (2024Q2), a half-year (2024H1), "
+            "a year (2024), or the two dates of a range."
+        ) % {"text": text}
+    return text, ""
 
 
 def _base(request: HttpRequest, province: Organisation) -> dict[str, Any]:
@@ -175,19 +203,19 @@ def _rate_cells(period: str, row: dossier_forms.FormRow) -> list[dict[str, Any]]
 def dossier_form(request: HttpRequest) -> HttpResponse:
     province = _province(request)
     context = _base(request, province)
-    period_text = _period_text(request)
+    period_text, error = _period_text(request)
     agency = request.GET.get("agency", "").strip()
     groups = context["reads_all"] and not agency and request.GET.get("groups", "1") != "0"
     rows: list[dossier_forms.FormRow] = []
-    error = ""
     period: Period | None = None
-    try:
-        period = parse_period(period_text)
-        rows = dossier_forms.form_rows(
-            request.user, province, period.code, agency or None, groups=groups
-        )
-    except (ValueError, dossier_forms.FormError) as problem:
-        error = str(problem)
+    if not error:
+        try:
+            period = parse_period(period_text)
+            rows = dossier_forms.form_rows(
+                request.user, province, period.code, agency or None, groups=groups
+            )
+        except (ValueError, dossier_forms.FormError) as problem:
+            period, error = None, str(problem)
     agencies = [row for row in rows if not row.group]
     # The province first, then its departments, then each district with its communes.
     first = {dossier_forms.PROVINCE_GROUP: 0, dossier_forms.DEPARTMENTS_GROUP: 1}
@@ -221,8 +249,8 @@ def dossier_form(request: HttpRequest) -> HttpResponse:
         {
             "period": period,
             "period_text": period_text,
-            "period_from": request.GET.get("from", ""),
-            "period_to": request.GET.get("to", ""),
+            "period_from": request.GET.get("from", "").strip(),
+            "period_to": request.GET.get("to", "").strip(),
             "agency": agency,
             "groups": groups,
             "error": error,
@@ -248,11 +276,9 @@ def _filters(request: HttpRequest) -> tuple[drill.Filters, str]:
     for name in ("received_from", "received_to"):
         value = request.GET.get(name, "").strip()
         try:
-            dates[name] = date.fromisoformat(value) if value else None
-        except ValueError:
-            return drill.Filters(), _("%(value)s is not a date such as 2024-04-01.") % {
-                "value": value
-            }
+            dates[name] = _typed_day(value) if value else None
+        except ValueError as problem:
+            return drill.Filters(), str(problem)
     return (
         drill.Filters(
             procedure=request.GET.get("procedure", "").strip(),
@@ -268,10 +294,11 @@ def _filters(request: HttpRequest) -> tuple[drill.Filters, str]:
 def dossier_list(request: HttpRequest) -> HttpResponse:
     province = _province(request)
     context = _base(request, province)
-    period_text = _period_text(request)
+    period_text, error = _period_text(request)
     kind = request.GET.get("kind", "").strip() or "tong_so"
     agency = request.GET.get("agency", "").strip()
-    filters, error = _filters(request)
+    filters, filter_error = _filters(request)
+    error = error or filter_error
     listing: drill.Listing | None = None
     worst: list[drill.LateProcedure] = []
     if not error:
