@@ -6,6 +6,11 @@ with its own database connection; the import tells its phase and share to a smal
 beside the stores, which the page polls (htmx) and which any worker of the server can read. The
 file names the person who started it: nobody else follows it. With
 PARINDEX_DOSSIER_IMPORT_IN_BACKGROUND false (the tests) the import runs within the request.
+
+A worker that dies mid-import (restarted, killed, out of memory) never writes the end: the file
+also names the process and machine running it, and a reader on that machine that finds the
+process gone, or any reader that finds no news for `SILENT_FOR` seconds, reports the import as
+stopped. The store is untouched by such an import (its manifest is swapped last).
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ import json
 import logging
 import os
 import re
+import socket
 import tempfile
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -30,11 +37,24 @@ from parindex.orgs.models import Organisation, User
 
 log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
+# No phase of an import goes this long without telling its progress (a 10-million-row file's
+# longest phase takes well under a minute).
+SILENT_FOR = 30 * 60
 
 
 def _folder() -> Path:
     # A dot: no province's code (a slug) can name the same folder.
     return Path(settings.PARINDEX_DOSSIER_STORE) / ".progress"
+
+
+def _running_here(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a process of another user has that number now
+        return False
+    return True
 
 
 def write_state(token: str, state: dict[str, Any]) -> None:
@@ -51,11 +71,20 @@ def state(token: str, user: User) -> dict[str, Any] | None:
     it is over `done` with the run's id (`run`) or an `error`; None for anyone else."""
     if not _TOKEN.match(token):
         return None
+    path = _folder() / f"{token}.json"
     try:
-        found: dict[str, Any] = json.loads((_folder() / f"{token}.json").read_text("utf-8"))
+        found: dict[str, Any] = json.loads(path.read_text("utf-8"))
+        told = path.stat().st_mtime
     except (OSError, ValueError):
         return None
-    return found if found.get("user") == user.pk else None
+    if found.get("user") != user.pk:
+        return None
+    if not found.get("done"):
+        pid, host = found.get("pid"), found.get("host")
+        gone = isinstance(pid, int) and host == socket.gethostname() and not _running_here(pid)
+        if gone or time.time() - told > SILENT_FOR:
+            return {"user": user.pk, "done": True, "error": "failed"}
+    return found
 
 
 def forget(token: str) -> None:
@@ -97,12 +126,14 @@ def start(
 ) -> str:
     """Start importing `path` (which is deleted afterwards); the token to follow it by."""
     token = uuid.uuid4().hex
-    write_state(token, {"user": by.pk, "phase": "waiting", "share": 0.0})
+    # Who runs it, for a reader to tell a stopped import from a slow one.
+    runner = {"user": by.pk, "pid": os.getpid(), "host": socket.gethostname()}
+    write_state(token, {**runner, "phase": "waiting", "share": 0.0})
     background = getattr(settings, "PARINDEX_DOSSIER_IMPORT_IN_BACKGROUND", True)
 
     def run() -> None:
         def progress(phase: str, share: float) -> None:
-            write_state(token, {"user": by.pk, "phase": phase, "share": round(share, 3)})
+            write_state(token, {**runner, "phase": phase, "share": round(share, 3)})
 
         outcome: dict[str, Any] = {"user": by.pk, "phase": "done", "share": 1.0, "done": True}
         try:

@@ -7,11 +7,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import socket
+import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -175,6 +180,30 @@ def test_the_progress_is_shown_to_who_started_the_import_and_ends_on_the_result(
     assert over["HX-Redirect"] == "/dossiers/imports/41/"
     assert dossier_jobs.state(token, coordinator) is None  # its file is gone once it is over
     assert client.get(f"/dossiers/import/{'b' * 32}/").status_code == 404
+
+
+def test_an_import_whose_worker_died_is_reported_stopped_instead_of_polled_for_ever(
+    client_for: ClientFor, coordinator: User, lao_cai: LaoCai
+) -> None:
+    client = client_for(coordinator)
+    ended = subprocess.Popen(["true"])  # a process of this machine that is over
+    ended.wait()
+    token = "c" * 32
+    gone = {"user": coordinator.pk, "phase": "writing", "share": 0.5}
+    dossier_jobs.write_state(token, {**gone, "pid": ended.pid, "host": socket.gethostname()})
+    over = client.get(f"/dossiers/import/{token}/", HTTP_HX_REQUEST="true")
+    assert over["HX-Redirect"] == "/dossiers/import/"
+    shown = page(client.get("/dossiers/import/"))
+    assert vi("The import stopped; nothing was imported.") in shown.text
+    # On another machine the process cannot be looked for: no news for half an hour says it.
+    token = "d" * 32
+    dossier_jobs.write_state(token, {**gone, "pid": os.getpid(), "host": "another-server"})
+    bar = client.get(f"/dossiers/import/{token}/", HTTP_HX_REQUEST="true")
+    assert parse(bar.content).one(data_section="progress")  # still running as far as we know
+    stale = time.time() - dossier_jobs.SILENT_FOR - 60
+    os.utime(Path(settings.PARINDEX_DOSSIER_STORE) / ".progress" / f"{token}.json", (stale, stale))
+    over = client.get(f"/dossiers/import/{token}/", HTTP_HX_REQUEST="true")
+    assert over["HX-Redirect"] == "/dossiers/import/"
 
 
 def test_the_import_tells_its_phases_in_order_to_the_progress_file(
