@@ -132,7 +132,9 @@ def test_check_counts_the_store_and_finds_a_dossier_stored_twice(
 ) -> None:
     run("import", str(csv_file(tmp_path / "hs.csv")))
     out, _err = run("check")
-    assert out.strip() == "lao-cai: 6 dossiers in 4 partitions, generation 1"
+    assert out.strip() == (
+        "lao-cai: 6 dossiers in 4 partitions, generation 1, monthly summaries up to date"
+    )
     # The source corrected HS-001's received date from March into September, a month the
     # store holds no dossier of: the import looks for it there only, and stores it again.
     moved = [(*ROWS[0][:7], "2024-09-01", "2024-09-05", "2024-09-03")]

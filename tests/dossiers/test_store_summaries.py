@@ -3,8 +3,11 @@ added to a store written before them, and giving the same forms as the dossiers.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+
+from django.core.management import call_command
 
 from parindex.dossiers import actions
 from parindex.dossiers.kpis import SUMMARY_VERSION, compute_forms, engine_connection
@@ -89,6 +92,11 @@ def test_a_store_written_before_the_summaries_reads_the_dossiers_until_its_next_
     path.write_text(json.dumps(older), "utf-8")
     assert store.summary() is None
     assert store.check() == []
+    said = io.StringIO()
+    call_command("dossiers", "check", stdout=said)
+    assert (
+        said.getvalue().strip().endswith("no monthly summaries yet (the next import writes them)")
+    )
     actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "july.csv", JULY), by=coordinator)
     manifest = store.manifest()
     assert set(manifest.counts) == set(manifest.procedures) == set(manifest.data)

@@ -271,9 +271,14 @@ class Command(BaseCommand):
         for code, count in twice:
             self.stderr.write(f"dossier {code} is stored {count} times")
         partitions = store.partitions()
+        summaries = (
+            "monthly summaries up to date"
+            if store.summary() is not None or not partitions
+            else "no monthly summaries yet (the next import writes them)"
+        )
         self.stdout.write(
             f"{province.code}: {sum(partitions.values())} dossiers in {len(partitions)} "
-            f"partitions, generation {store.manifest().generation}"
+            f"partitions, generation {store.manifest().generation}, {summaries}"
         )
         if missing or twice:
             raise CommandError("the store needs attention", returncode=1)
