@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from parindex.dossiers import forms, reading
-from parindex.dossiers.kpis import RETURNED_OR_WITHDRAWN, KpiSettings, engine_connection
+from parindex.dossiers.kpis import RETURNED_OR_WITHDRAWN, KpiSettings, shared_connection
 from parindex.dossiers.periods import Period, parse_period
 from parindex.orgs import access
 from parindex.orgs.access import AnyUser
@@ -254,7 +254,7 @@ def listing(
     codes = codes_for(user, province, agency)
     relation = reading.store_for(province).relation(chosen.start, chosen.end)
     settings = forms.engine_settings(province)
-    with engine_connection() as con:
+    with shared_connection() as con:
         total = count(con, relation, chosen, kind, codes, settings=settings, filters=filters)
         pages = max(1, -(-total // per_page)) if per_page else 1
         page = min(max(1, page), pages)
@@ -278,7 +278,7 @@ def worst_procedures(
     chosen = _period(period)
     codes = codes_for(user, province, agency)
     relation = reading.store_for(province).relation(chosen.start, chosen.end)
-    with engine_connection() as con:
+    with shared_connection() as con:
         return late_procedures(
             con, relation, chosen, codes, settings=forms.engine_settings(province), limit=limit
         )

@@ -20,7 +20,7 @@ from django.core.cache import caches
 
 from parindex.dossiers import matching, reading
 from parindex.dossiers.forms import engine_settings
-from parindex.dossiers.kpis import FormRow, compute_forms, engine_connection
+from parindex.dossiers.kpis import FormRow, compute_forms, shared_connection
 from parindex.dossiers.models import AgencyCode
 from parindex.dossiers.periods import Period, parse_period
 from parindex.dossiers.store import MANIFEST
@@ -114,7 +114,7 @@ def computed_rates(
     kept = "dossier-rates:" + hashlib.blake2b(asked.encode(), digest_size=16).hexdigest()
     rows: list[FormRow] | None = caches["pages"].get(kept)
     if rows is None:
-        with engine_connection() as con:
+        with shared_connection() as con:
             rows = compute_forms(
                 con,
                 store.relation(period.start, period.end),

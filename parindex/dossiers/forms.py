@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from parindex.dossiers import kpis, reading
-from parindex.dossiers.kpis import KpiSettings, compute_forms, engine_connection
+from parindex.dossiers.kpis import KpiSettings, compute_forms, shared_connection
 from parindex.dossiers.periods import Period, parse_period
 from parindex.orgs import access
 from parindex.orgs.access import AnyUser
@@ -146,7 +146,7 @@ def form_rows(
     grouped = groups_of(province, matches) if groups and readable is None else {}
     store = reading.store_for(province)
     relation = store.relation(chosen.start, chosen.end)
-    with engine_connection() as con:
+    with shared_connection() as con:
         computed = compute_forms(
             con,
             relation,

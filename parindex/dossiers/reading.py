@@ -8,8 +8,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from parindex.dossiers.kpis import shared_connection
 from parindex.dossiers.models import AgencyCode, KpiSetting
-from parindex.dossiers.store import Store, connect
+from parindex.dossiers.store import Store
 from parindex.orgs.models import Organisation, OrgKind
 
 
@@ -30,14 +31,18 @@ class Match:
 
 
 def code_counts(province: Organisation) -> dict[str, int]:
-    """Each agency code of the store with its dossiers."""
+    """Each agency code of the store with its dossiers (counted from the monthly summaries
+    when the store has them, a fraction of the rows)."""
     store = store_for(province)
     if not store.manifest().data:
         return {}
-    with connect() as con:
-        rows = con.execute(
-            f"SELECT co_quan, count(*) FROM {store.relation()} GROUP BY co_quan"
-        ).fetchall()
+    summary = store.summary()
+    if summary is not None:
+        sql = f"SELECT co_quan, sum(so_ho_so) FROM {summary.counts} GROUP BY co_quan"
+    else:
+        sql = f"SELECT co_quan, count(*) FROM {store.relation()} GROUP BY co_quan"
+    with shared_connection() as con:
+        rows = con.execute(sql).fetchall()
     return {str(code): int(count) for code, count in rows}
 
 

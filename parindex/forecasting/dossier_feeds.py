@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from parindex.assessment import actions as assessment_actions
 from parindex.assessment.models import Assessment
 from parindex.dossiers import reading
-from parindex.dossiers.kpis import KpiSettings, Summary, compute_forms, engine_connection
+from parindex.dossiers.kpis import KpiSettings, Summary, compute_forms, shared_connection
 from parindex.dossiers.models import KpiSetting
 from parindex.dossiers.periods import Period, parse_period
 from parindex.dossiers.store import MANIFEST, Store, quote
@@ -136,7 +136,7 @@ def _forms(
     of [start, end] the records cover, in one engine pass; None without dossiers there."""
     if not _has_dossiers(store, start, end):
         return None
-    with engine_connection() as con:
+    with shared_connection() as con:
         covered = _covered(con, store, start, end)
         if covered is None:
             return None

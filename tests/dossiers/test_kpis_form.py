@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 
+from parindex.dossiers import kpis
 from parindex.dossiers.kpis import (
     FORM_COUNTS,
     RATES,
@@ -21,6 +22,7 @@ from parindex.dossiers.kpis import (
     compute_forms,
     engine_connection,
     reference_forms,
+    shared_connection,
 )
 from parindex.dossiers.periods import Period, parse_period
 from tests.dossiers.dossier_sets import D, dossier_table, summarised
@@ -418,6 +420,31 @@ def test_the_engine_spills_into_the_temporary_folder_never_the_working_directory
     assert row is not None
     spill = str(row[0])
     assert os.path.isabs(spill) and not spill.startswith(os.getcwd() + os.sep + ".tmp")
+
+
+def test_shared_connections_reach_one_database_per_process_set_up_as_the_engine_s(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with shared_connection() as first:
+        first.execute("CREATE TABLE mark AS SELECT 42 AS n")
+        [(threads, order)] = first.execute(
+            "SELECT current_setting('threads'), current_setting('preserve_insertion_order')"
+        ).fetchall()
+    assert int(threads) == len(os.sched_getaffinity(0)) and order is False
+    with shared_connection() as second:  # the first one's closing left the database open
+        assert second.execute("SELECT n FROM mark").fetchall() == [(42,)]
+        second.execute("DROP TABLE mark")
+    # A process forked from this one (another process number) opens its own database.
+    with shared_connection() as before:
+        before.execute("CREATE TABLE mark AS SELECT 1 AS n")
+    opened = kpis._shared
+    assert opened is not None
+    monkeypatch.setattr(kpis, "_shared", (-1, opened[1]))  # as opened by the parent process
+    with shared_connection() as forked:
+        assert forked.execute("SELECT count(*) FROM duckdb_tables()").fetchall() == [(0,)]
+    monkeypatch.undo()
+    with shared_connection() as again:
+        again.execute("DROP TABLE mark")
 
 
 def test_whole_months_are_read_from_the_summaries_and_a_custom_range_from_the_dossiers() -> None:

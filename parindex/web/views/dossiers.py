@@ -163,15 +163,17 @@ def _base(request: HttpRequest, province: Organisation) -> dict[str, Any]:
 # --- the form -------------------------------------------------------------------------------
 
 
-def _name(province: Organisation, row: dossier_forms.FormRow) -> str:
+def _name(
+    province: Organisation, row: dossier_forms.FormRow, districts: dict[str, str] | None = None
+) -> str:
+    """The row's name; `districts` (code → name) names the district groups."""
     if row.agency == dossier_forms.PROVINCE_GROUP:
         return _("Whole province (%(name)s)") % {"name": province.name}
     if row.agency == dossier_forms.DEPARTMENTS_GROUP:
         return _("Departments and agencies")
     if row.group:
         code = row.agency.removeprefix(dossier_forms.GROUP_PREFIX)
-        district = Organisation.objects.filter(province=province, code=code).first()
-        return _("%(name)s and its communes") % {"name": district.name if district else code}
+        return _("%(name)s and its communes") % {"name": (districts or {}).get(code, code)}
     return row.organisation.name if row.organisation else row.agency
 
 
@@ -222,10 +224,16 @@ def dossier_form(request: HttpRequest) -> HttpResponse:
     grouped = sorted(
         (row for row in rows if row.group), key=lambda r: (first.get(r.agency, 2), r.agency)
     )
+    group_codes = [r.agency.removeprefix(dossier_forms.GROUP_PREFIX) for r in grouped]
+    districts = dict(
+        Organisation.objects.filter(province=province, code__in=group_codes).values_list(
+            "code", "name"
+        )
+    )
     shown = [
         {
             "row": row,
-            "name": _name(province, row),
+            "name": _name(province, row, districts),
             "counts": [
                 (row.counts[c], _drill_url(period.code if period else "", c, row.agency))
                 for c, _n in FORM_COLUMNS
