@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from parindex.methodology import actions, store
@@ -187,7 +187,7 @@ def import_framework(
     name: Form[str] = "",
     code: Form[str] = "",
     national: Form[bool] = False,
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     # Who may import is settled before the upload is read: reading is the costly part.
     who = access.access_for(request.user)
     province = None
@@ -204,7 +204,7 @@ def import_framework(
         raise PermissionDenied("only administrators import national criteria trees")
     if file is not None:
         if file.size and file.size > settings.PARINDEX_MAX_IMPORT_BYTES:
-            return 422, {"detail": "file too large", "problems": []}
+            return Status(422, {"detail": "file too large", "problems": []})
         result = read_tree(file.read(), file.name or "")
     else:
         result = read_tree(text.encode(), "pasted.txt")
@@ -216,11 +216,14 @@ def import_framework(
             overrides={"name": name, "code": code},
         )
     except actions.ImportRefused as refused:
-        return 422, {
-            "detail": "the input is malformed; nothing was saved",
-            "problems": [_problem(p) for p in refused.problems],
-        }
-    return 201, _detail(framework)
+        return Status(
+            422,
+            {
+                "detail": "the input is malformed; nothing was saved",
+                "problems": [_problem(p) for p in refused.problems],
+            },
+        )
+    return Status(201, _detail(framework))
 
 
 @router.get(
@@ -245,11 +248,11 @@ def export_framework(request: HttpRequest, framework_id: int, format: str = "yam
 
 
 @router.post("/{framework_id}/nodes", response={201: NodeOut})
-def add_node(request: HttpRequest, framework_id: int, payload: NodeIn) -> tuple[int, Node]:
+def add_node(request: HttpRequest, framework_id: int, payload: NodeIn) -> Status[Node]:
     node = actions.add_node(
         _framework(request, framework_id), by=access.actor(request.user), **payload.dict()
     )
-    return 201, node
+    return Status(201, node)
 
 
 @router.patch("/nodes/{node_id}", response=NodeOut)
@@ -266,6 +269,6 @@ def set_bands(request: HttpRequest, node_id: int, payload: list[BandIn]) -> Node
 
 
 @router.delete("/nodes/{node_id}", response={204: None})
-def delete_node(request: HttpRequest, node_id: int) -> tuple[int, None]:
+def delete_node(request: HttpRequest, node_id: int) -> Status[None]:
     actions.delete_node(_node(request, node_id), by=access.actor(request.user))
-    return 204, None
+    return Status(204, None)

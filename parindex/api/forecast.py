@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from parindex.api.errors import FieldErrorsOut
@@ -213,10 +213,13 @@ def what_if(request: HttpRequest, payload: WhatIfIn) -> Any:
     data = _data(_province(request, payload.province), payload.year)
     changes, problems = reading.parse_changes(data, payload.changes)
     if problems:
-        return 422, {
-            "detail": "Some changes cannot be used; nothing was scored.",
-            "errors": {"changes": [p.message for p in problems]},
-        }
+        return Status(
+            422,
+            {
+                "detail": "Some changes cannot be used; nothing was scored.",
+                "errors": {"changes": [p.message for p in problems]},
+            },
+        )
     return reading.what_if_json(data, changes, [])
 
 
@@ -267,10 +270,10 @@ def save_scenario(request: HttpRequest, payload: ScenarioIn) -> Any:
             changes=payload.changes,
         )
     except PermissionDenied as denied:
-        return 403, {"detail": str(denied)}
+        return Status(403, {"detail": str(denied)})
     except ValidationError as error:
-        return 422, {"detail": "Nothing was saved.", "errors": error.message_dict}
-    return 201, _saved(scenario, _data(found, payload.year))
+        return Status(422, {"detail": "Nothing was saved.", "errors": error.message_dict})
+    return Status(201, _saved(scenario, _data(found, payload.year)))
 
 
 @router.delete(
@@ -283,5 +286,5 @@ def delete_scenario(request: HttpRequest, scenario_id: int) -> Any:
     try:
         actions.delete_scenario(scenario, by=access.actor(request.user))
     except PermissionDenied as denied:
-        return 403, {"detail": str(denied)}
-    return 204, None
+        return Status(403, {"detail": str(denied)})
+    return Status(204, None)

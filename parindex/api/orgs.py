@@ -5,7 +5,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from parindex.orgs import access, actions
 from parindex.orgs.hierarchy import reading_key
@@ -126,7 +126,7 @@ def get_org(request: HttpRequest, org_id: int) -> object:
 )
 def create_org(
     request: HttpRequest, payload: OrgIn, province_id: int | None = None
-) -> tuple[int, Organisation]:
+) -> Status[Organisation]:
     who = access.access_for(request.user)
     pid = province_id or (min(who.coordinator_of) if who.coordinator_of else None)
     if pid is None:
@@ -137,7 +137,7 @@ def create_org(
     org = actions.create_organisation(
         by=access.actor(request.user), province=province, parent=parent, **data
     )
-    return 201, org
+    return Status(201, org)
 
 
 @router.patch("/{org_id}", response=OrgOut)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from parindex.lib.collation import sort_key
 from parindex.orgs import access, actions
@@ -102,11 +102,11 @@ def get_person(request: HttpRequest, person_id: int) -> dict[str, object]:
 
 
 @router.post("", response={201: PersonOut})
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, object]]:
+def create_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, object]]:
     data = payload.dict()
     organisation = _org(request, data.pop("organisation_id"))
     person = actions.create_person(by=access.actor(request.user), organisation=organisation, **data)
-    return 201, _out(person)
+    return Status(201, _out(person))
 
 
 @router.patch("/{person_id}", response=PersonOut)
@@ -119,9 +119,7 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) ->
 
 
 @router.post("/{person_id}/roles", response={201: PersonOut})
-def add_role(
-    request: HttpRequest, person_id: int, payload: RoleIn
-) -> tuple[int, dict[str, object]]:
+def add_role(request: HttpRequest, person_id: int, payload: RoleIn) -> Status[dict[str, object]]:
     person = _visible(request, person_id)
     agencies = [_org(request, pk) for pk in payload.agency_ids]
     actions.assign_role(
@@ -131,11 +129,11 @@ def add_role(
         organisation=_org(request, payload.organisation_id),
         agencies=agencies,
     )
-    return 201, _out(_visible(request, person_id))
+    return Status(201, _out(_visible(request, person_id)))
 
 
 @router.delete("/roles/{role_id}", response={204: None})
-def remove_role(request: HttpRequest, role_id: int) -> tuple[int, None]:
+def remove_role(request: HttpRequest, role_id: int) -> Status[None]:
     assignment = access.role_assignment_for(request.user, role_id)
     actions.remove_role(assignment, by=access.actor(request.user))
-    return 204, None
+    return Status(204, None)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from parindex.orgs import access
@@ -107,7 +107,7 @@ def import_plan(
     file: File[UploadedFile | None] = None,
     text: Form[str] = "",
     province_id: Form[int | None] = None,
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     who = access.access_for(request.user)
     pid = province_id or (min(who.coordinator_of) if who.coordinator_of else None)
     if pid is None:
@@ -124,19 +124,25 @@ def import_plan(
             )
             plan = actions.approve_import(staged, by=access.actor(request.user))
     except actions.NotAPlan as refusal:
-        return 422, {"detail": str(refusal), "problems": []}
+        return Status(422, {"detail": str(refusal), "problems": []})
     except actions.DuplicatePlan as duplicate:
-        return 409, {
-            "detail": str(duplicate),
-            "plan_id": duplicate.plan.pk,
-            "url": reverse("plan_detail", args=[duplicate.plan.pk]),
-        }
+        return Status(
+            409,
+            {
+                "detail": str(duplicate),
+                "plan_id": duplicate.plan.pk,
+                "url": reverse("plan_detail", args=[duplicate.plan.pk]),
+            },
+        )
     except ValidationError as refusal:
-        return 422, {
-            "detail": "the plan needs review; nothing was saved",
-            "problems": refusal.messages,
-        }
-    return 201, _detail(plan)
+        return Status(
+            422,
+            {
+                "detail": "the plan needs review; nothing was saved",
+                "problems": refusal.messages,
+            },
+        )
+    return Status(201, _detail(plan))
 
 
 @router.get("", response=list[PlanOut])

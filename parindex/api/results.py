@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -333,12 +333,12 @@ def import_table(
     text: Form[str] = "",
     source: Form[str] = "",
     skip_bad_rows: Form[bool] = False,
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     if not access.can_import_results(request.user):
         raise PermissionDenied("only coordinators import published results")
     if file is not None:
         if file.size and file.size > settings.PARINDEX_MAX_IMPORT_BYTES:
-            return 422, {"detail": "file too large", "problems": []}
+            return Status(422, {"detail": "file too large", "problems": []})
         data, name = file.read(), file.name or "upload"
     else:
         data, name = text.encode(), "pasted.txt"
@@ -352,15 +352,21 @@ def import_table(
             skip_bad_rows=skip_bad_rows,
         )
     except actions.ImportRefused as refused:
-        return 422, {
-            "detail": "the table has problems; nothing was saved",
-            "problems": [describe_problem(p) for p in refused.problems],
-        }
+        return Status(
+            422,
+            {
+                "detail": "the table has problems; nothing was saved",
+                "problems": [describe_problem(p) for p in refused.problems],
+            },
+        )
     table = figures.year_table(_years(request), year)
-    return 201, {
-        "year": year,
-        "saved": outcome.saved,
-        "partial": outcome.year.partial,
-        "skipped": [describe_problem(p) for p in outcome.skipped],
-        "findings": [_finding(f) for f in table.findings],
-    }
+    return Status(
+        201,
+        {
+            "year": year,
+            "saved": outcome.saved,
+            "partial": outcome.year.partial,
+            "skipped": [describe_problem(p) for p in outcome.skipped],
+            "findings": [_finding(f) for f in table.findings],
+        },
+    )
