@@ -35,8 +35,8 @@ from hypothesis import settings as hypothesis_settings
 from parindex.orgs import actions
 from parindex.orgs.models import Organisation, OrgKind, Role, User
 
-# Reporting fixtures shared by the screen and API tests.
-pytest_plugins = ["tests.web.reporting_data"]
+# Reporting fixtures shared by the screen and API tests; the demo province, loaded once a pass.
+pytest_plugins = ["tests.web.reporting_data", "tests.demo_province"]
 
 # Subprocesses started by tests (the `parindex` command) read the environment, not settings.
 os.environ.setdefault("PARINDEX_PLAIN_STATIC", "1")

@@ -25,8 +25,7 @@ from tests.exports.reading import rows, sheets
 
 
 @pytest.fixture
-def assessments(db: None) -> tuple[Assessment, Assessment]:
-    call_command("demo", stdout=io.StringIO())
+def assessments(loaded_demo: str) -> tuple[Assessment, Assessment]:
     districts = Assessment.objects.get(scope="districts", year=2020)
     departments = Assessment.objects.get(scope="departments", year=2020)
     return districts, departments

@@ -47,9 +47,8 @@ def counts() -> tuple[int, int, int, int, int, int]:
 
 
 @pytest.fixture
-def demo(db: None) -> str:
-    out, _err = run("demo")
-    return out
+def demo(loaded_demo: str) -> str:
+    return loaded_demo
 
 
 # --- the demo ----------------------------------------------------------------------------------

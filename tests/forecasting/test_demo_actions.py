@@ -3,12 +3,9 @@ quarter II reports; one moved its points after quarter II, the other did not."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from decimal import Decimal
 
-import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from parindex.forecasting import tracking
@@ -18,9 +15,7 @@ from parindex.orgs.models import User
 from parindex.plans.models import Plan
 
 
-@pytest.mark.django_db
-def test_the_demo_actions_reach_the_q2_reports_and_one_moved_its_points() -> None:
-    call_command("demo", stdout=io.StringIO())
+def test_the_demo_actions_reach_the_q2_reports_and_one_moved_its_points(loaded_demo: str) -> None:
     plan = Plan.objects.select_related("province").get(number="165/KH-UBND")
     satisfaction, laws = GapAction.objects.order_by("-node_code").select_related("owner")
     data = build(plan.province, 2020)

@@ -23,8 +23,7 @@ from parindex.reporting.models import Item, Report, ReportStatus, Value
 
 
 @pytest.fixture
-def demo(db: None) -> Organisation:
-    call_command("demo", stdout=io.StringIO())
+def demo(loaded_demo: str) -> Organisation:
     return Organisation.objects.get(code="lao-cai-1991")
 
 

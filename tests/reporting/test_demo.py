@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from parindex.orgs import access
@@ -26,8 +24,7 @@ from parindex.web.demo import Q1_DEADLINE, Q2_DEADLINE
 
 
 @pytest.fixture
-def rounds(db: None) -> tuple[Round, Round]:
-    call_command("demo", stdout=io.StringIO())
+def rounds(loaded_demo: str) -> tuple[Round, Round]:
     plan = Plan.objects.get(number="165/KH-UBND")
     q1, q2 = plan.rounds.order_by("starts_on")
     return q1, q2

@@ -4,12 +4,8 @@ the same on every run and database, and the forecast reading it."""
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from decimal import Decimal
-
-import pytest
-from django.core.management import call_command
 
 from parindex.forecasting.gather import build
 from parindex.lib.numbers import round_half_up
@@ -25,11 +21,8 @@ ANSWERS = 40614
 OVERALL = {"n": 4996, "satisfied": 4623, "share": "0.9237", "ci95": ["0.9153", "0.9314"]}
 
 
-@pytest.mark.django_db
-def test_the_demo_survey_is_marked_generated_and_tells_its_stories() -> None:
-    out = io.StringIO()
-    call_command("demo", stdout=out)
-    assert "sipas-2020" in out.getvalue()
+def test_the_demo_survey_is_marked_generated_and_tells_its_stories(loaded_demo: str) -> None:
+    assert "sipas-2020" in loaded_demo
     survey = Survey.objects.get(code="sipas-2020")
     assert "dữ liệu minh hoạ" in survey.title and "sinh tự động" in survey.title
     assert survey.questionnaire.code == "sipas-default"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -331,9 +329,8 @@ def test_the_organisation_list_does_not_run_more_queries_for_more_agencies(
 
 
 def test_the_demo_organisation_list_shows_the_merged_province_today(
-    db: None, client_for: ClientFor
+    loaded_demo: str, client_for: ClientFor
 ) -> None:
-    call_command("demo", stdout=io.StringIO())
     for username in ("noivu", "quantri"):
         doc = page(client_for(User.objects.get(username=username)).get("/orgs/"))
         provinces = [s.attrs["data-province"] for s in doc.select("section", data_province=True)]
