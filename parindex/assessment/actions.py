@@ -19,12 +19,12 @@ the engine (see `scoring.py`) and caches the points on the entries and the unit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import Enum, StrEnum
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -974,23 +974,89 @@ class SurveyResult:
     source: str = ""
 
 
+def _results_frame(
+    assessment: Assessment, by: User | None
+) -> tuple[scoring.CompiledTree, dict[int, AssessedUnit]]:
+    """What entering measured results needs first: the right to, an open appraisal, the tree,
+    and the assessment's units, locked (by organisation)."""
+    if by is not None and not access.can_manage_assessment(by, assessment.province_id):
+        raise _deny()
+    if assessment.status != AssessmentStatus.OPEN:
+        raise ValidationError(_("The appraisal of this assessment is closed."))
+    tree = _tree(assessment.framework)
+    return tree, {u.organisation_id: u for u in assessment.units.select_for_update(of=("self",))}
+
+
+class _Coded(Protocol):
+    """A measured result for one sub-criterion (SurveyResult, DossierResult)."""
+
+    @property
+    def code(self) -> str: ...
+
+
+_Measured = TypeVar("_Measured", bound=_Coded)
+
+
+def _write_results(
+    assessment: Assessment,
+    by: User | None,
+    tree: scoring.CompiledTree,
+    rows_by_unit: dict[AssessedUnit, list[_Measured]],
+    put: Callable[[Entry, _Measured], bool],
+    fields: Sequence[str],
+    audit_code: str,
+    *,
+    new_version: bool,
+) -> int:
+    """Write checked results unit by unit: `put` sets an entry from its result (False leaves
+    the entry as it is), the unit is rescored, only the rows entered or rescored are written
+    (rewriting every entry of every unit made an import for a province's communes take
+    minutes), and what changed is audited under `audit_code`. Returns the entries written."""
+    written = 0
+    for unit, rows in rows_by_unit.items():
+        entries = _entries(unit)
+        by_code = {e.node.code: e for e in entries}
+        changes: dict[str, list[Any]] = {}
+        entered: list[Entry] = []
+        for result in rows:
+            entry = by_code[result.code]
+            before = _describe(entry)
+            if not put(entry, result):
+                continue
+            entered.append(entry)
+            after = _describe(entry)
+            if after != before:
+                changes[result.code] = [before, after]
+        if not entered:
+            continue
+        written += len(entered)
+        rescored, scores = _rescore(unit, tree, entries)
+        refused = [p.message for p in scores.problems]
+        if refused:
+            raise ValidationError(refused)
+        Entry.objects.bulk_update(
+            {e.pk: e for e in [*entered, *rescored]}.values(),
+            [*fields, "self_points", "self_band"],
+        )
+        if new_version:
+            unit.version += 1
+        unit.save()
+        if changes:
+            record(by, audit_code, unit, province=assessment.province_id, changes=changes)
+    return written
+
+
 @transaction.atomic
 def enter_survey_results(
     assessment: Assessment, *, by: User | None, results: Sequence[SurveyResult]
 ) -> int:
     """Home Affairs enters or imports the survey results of survey-based leaves, per unit; the
     units are rescored. All or nothing: any bad row refuses the whole set, naming it."""
-    if by is not None and not access.can_manage_assessment(by, assessment.province_id):
-        raise _deny()
-    if assessment.status != AssessmentStatus.OPEN:
-        raise ValidationError(_("The appraisal of this assessment is closed."))
-    tree = _tree(assessment.framework)
-    spec = tree.spec
-    units = {u.organisation_id: u for u in assessment.units.select_for_update(of=("self",))}
+    tree, units = _results_frame(assessment, by)
     problems: list[str] = []
-    by_unit: dict[int, list[SurveyResult]] = {}
+    by_unit: dict[AssessedUnit, list[SurveyResult]] = {}
     for row_number, result in enumerate(results, start=1):
-        node = spec.node(result.code)
+        node = tree.spec.node(result.code)
         if node is None or node.method != Method.SURVEY:
             problems.append(
                 _("Row %(n)s: %(code)s is not a survey-based sub-criterion.")
@@ -1005,44 +1071,30 @@ def enter_survey_results(
                         _("Row %(n)s: %(value)s is not a value this column can hold.")
                         % {"n": row_number, "value": number}
                     )
-            by_unit.setdefault(result.organisation_id, []).append(result)
+            by_unit.setdefault(units[result.organisation_id], []).append(result)
     if problems:
         raise ValidationError(problems)
-    for org_id, rows in by_unit.items():
-        unit = units[org_id]
-        entries = _entries(unit)
-        by_code = {e.node.code: e for e in entries}
-        changes: dict[str, list[Any]] = {}
-        entered: list[Entry] = []
-        for result in rows:
-            entry = by_code[result.code]
-            entered.append(entry)
-            before = _describe(entry)
-            entry.band = ""
-            entry.value, entry.numerator, entry.denominator = (
-                result.value,
-                result.numerator,
-                result.denominator,
-            )
-            entry.source = clean_text(result.source, 255, field="source") or _("Survey results")
-            after = _describe(entry)
-            if after != before:
-                changes[result.code] = [before, after]
-        rescored, scores = _rescore(unit, tree, entries)
-        refused = [p.message for p in scores.problems]
-        if refused:
-            raise ValidationError(refused)
-        # Only the rows entered or rescored: rewriting every entry of every unit made an
-        # import for a province's communes take minutes.
-        Entry.objects.bulk_update(
-            {e.pk: e for e in [*entered, *rescored]}.values(),
-            ["band", "value", "numerator", "denominator", "source", "self_points", "self_band"],
+
+    def put(entry: Entry, result: SurveyResult) -> bool:
+        entry.band = ""
+        entry.value, entry.numerator, entry.denominator = (
+            result.value,
+            result.numerator,
+            result.denominator,
         )
-        unit.save()
-        if changes:
-            record(
-                by, "assessment.unit.survey", unit, province=assessment.province_id, changes=changes
-            )
+        entry.source = clean_text(result.source, 255, field="source") or _("Survey results")
+        return True
+
+    _write_results(
+        assessment,
+        by,
+        tree,
+        by_unit,
+        put,
+        ["band", "value", "numerator", "denominator", "source"],
+        "assessment.unit.survey",
+        new_version=False,
+    )
     return len(results)
 
 
@@ -1069,17 +1121,11 @@ def enter_dossier_results(
     version moves on (a form opened before is stale). An entry already appraised (accepted or
     scored) is left as it is: the appraisal settled it. All or nothing: any bad row refuses the
     whole set, naming it. Returns the entries written."""
-    if by is not None and not access.can_manage_assessment(by, assessment.province_id):
-        raise _deny()
-    if assessment.status != AssessmentStatus.OPEN:
-        raise ValidationError(_("The appraisal of this assessment is closed."))
-    tree = _tree(assessment.framework)
-    spec = tree.spec
-    units = {u.organisation_id: u for u in assessment.units.select_for_update(of=("self",))}
+    tree, units = _results_frame(assessment, by)
     problems: list[str] = []
-    by_unit: dict[int, list[DossierResult]] = {}
+    by_unit: dict[AssessedUnit, list[DossierResult]] = {}
     for row_number, result in enumerate(results, start=1):
-        node = spec.node(result.code)
+        node = tree.spec.node(result.code)
         if (
             node is None
             or result.code not in tree.leaves
@@ -1104,63 +1150,30 @@ def enter_dossier_results(
                         _("Row %(n)s: %(value)s is not a value this column can hold.")
                         % {"n": row_number, "value": number}
                     )
-            by_unit.setdefault(result.organisation_id, []).append(result)
+            by_unit.setdefault(units[result.organisation_id], []).append(result)
     if problems:
         raise ValidationError(problems)
-    written = 0
-    for org_id, rows in by_unit.items():
-        unit = units[org_id]
-        entries = _entries(unit)
-        by_code = {e.node.code: e for e in entries}
-        changes: dict[str, list[Any]] = {}
-        entered: list[Entry] = []
-        for result in rows:
-            entry = by_code[result.code]
-            if entry.appraisal in (Appraisal.ACCEPTED, Appraisal.SCORED):
-                continue
-            entered.append(entry)
-            before = _describe(entry)
-            entry.band = ""
-            entry.value = None
-            entry.numerator, entry.denominator = result.numerator, result.denominator
-            entry.source = clean_text(result.source, 255, field="source") or _(
-                "Computed from dossiers"
-            )
-            entry.source_report = None
-            after = _describe(entry)
-            if after != before:
-                changes[result.code] = [before, after]
-        if not entered:
-            continue
-        written += len(entered)
-        rescored, scores = _rescore(unit, tree, entries)
-        refused = [p.message for p in scores.problems]
-        if refused:
-            raise ValidationError(refused)
-        Entry.objects.bulk_update(
-            {e.pk: e for e in [*entered, *rescored]}.values(),
-            [
-                "band",
-                "value",
-                "numerator",
-                "denominator",
-                "source",
-                "source_report",
-                "self_points",
-                "self_band",
-            ],
-        )
-        unit.version += 1
-        unit.save()
-        if changes:
-            record(
-                by,
-                "assessment.unit.dossiers",
-                unit,
-                province=assessment.province_id,
-                changes=changes,
-            )
-    return written
+
+    def put(entry: Entry, result: DossierResult) -> bool:
+        if entry.appraisal in (Appraisal.ACCEPTED, Appraisal.SCORED):
+            return False
+        entry.band = ""
+        entry.value = None
+        entry.numerator, entry.denominator = result.numerator, result.denominator
+        entry.source = clean_text(result.source, 255, field="source") or _("Computed from dossiers")
+        entry.source_report = None
+        return True
+
+    return _write_results(
+        assessment,
+        by,
+        tree,
+        by_unit,
+        put,
+        ["band", "value", "numerator", "denominator", "source", "source_report"],
+        "assessment.unit.dossiers",
+        new_version=True,
+    )
 
 
 # --- submitting --------------------------------------------------------------------------------
