@@ -125,7 +125,8 @@ class Command(BaseCommand):
         settings.add_argument("--carried-over-from", choices=("start-day", "after-start-day"))
         settings.add_argument("--on-time-rate", choices=("resolved", "due"))
         check = sub.add_parser(
-            "check", help="Check the store: missing files, dossier codes stored twice."
+            "check",
+            help="Check the store: missing files, dossier codes stored twice, the monthly summaries.",
         )
         check.add_argument("--province")
         form = sub.add_parser("form", help="The form Biểu số 06/VPCP/KSTT per agency.")
