@@ -20,6 +20,7 @@ import duckdb
 from parindex.dossiers import forms, reading
 from parindex.dossiers.kpis import RETURNED_OR_WITHDRAWN, KpiSettings, shared_connection
 from parindex.dossiers.periods import Period, parse_period
+from parindex.dossiers.store import CANONICAL_NAMES
 from parindex.orgs import access
 from parindex.orgs.access import AnyUser
 from parindex.orgs.models import Organisation
@@ -47,18 +48,7 @@ KINDS: dict[str, str] = {
 ALIASES = {"late": "da_gq_qua_han", "pending_overdue": "dang_gq_qua_han"}
 PAGE = 50
 REFERENCE = KpiSettings()  # the reference definitions
-COLUMNS: tuple[str, ...] = (
-    "ma_ho_so",
-    "co_quan",
-    "ma_tthc",
-    "kenh_thuc_hien",
-    "muc_do",
-    "tra_kq_bcci",
-    "trang_thai",
-    "ngay_tiep_nhan",
-    "ngay_hen_tra",
-    "ngay_ket_thuc_xu_ly",
-)
+COLUMNS = CANONICAL_NAMES  # a listed dossier's columns
 
 
 class DrillError(ValueError):

@@ -30,21 +30,11 @@ from typing import Any
 
 import duckdb
 
+from parindex.dossiers.store import CANONICAL_NAMES
 from parindex.lib import archives
 from parindex.lib.text import fold
 
-TARGETS: tuple[str, ...] = (
-    "ma_ho_so",
-    "co_quan",
-    "ma_tthc",
-    "kenh_thuc_hien",
-    "muc_do",
-    "tra_kq_bcci",
-    "trang_thai",
-    "ngay_tiep_nhan",
-    "ngay_hen_tra",
-    "ngay_ket_thuc_xu_ly",
-)
+TARGETS = CANONICAL_NAMES  # what a mapping may name: the store's canonical columns
 # A file without one of these columns cannot be read as dossiers; `muc_do` missing means no
 # level, `tra_kq_bcci` missing means no result returned by post.
 REQUIRED: tuple[str, ...] = (

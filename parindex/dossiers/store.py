@@ -74,6 +74,7 @@ OWN: tuple[tuple[str, str], ...] = (
     ("lan_nhap", "BIGINT"),
 )
 COLUMNS: tuple[tuple[str, str], ...] = CANONICAL + OWN
+CANONICAL_NAMES: tuple[str, ...] = tuple(name for name, _ in CANONICAL)
 COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _ in COLUMNS)
 
 OPEN = "open"  # the partition of dossiers not finished yet
@@ -123,6 +124,10 @@ class Manifest:
     procedures: dict[str, str] = field(default_factory=dict)
     summary_version: int = 0  # kpis.SUMMARY_VERSION of the summaries; 0 before there were any
     retired: list[str] = field(default_factory=list)  # replaced files, deleted by the next write
+
+    def summary_files(self, part: str) -> list[str]:
+        """The partition's monthly summary files, as the manifest names them."""
+        return [files[part] for files in (self.counts, self.procedures) if part in files]
 
     def files(self) -> set[str]:
         return (
@@ -386,9 +391,7 @@ class Store:
             count = self._copy(con, rows, name, "ngay_tiep_nhan, co_quan, ma_ho_so", written)
             if part in old.data:
                 new.retired.append(old.data[part])
-            for files in (old.counts, old.procedures):
-                if part in files:
-                    new.retired.append(files[part])
+            new.retired += old.summary_files(part)
             if count:
                 new.data[part] = name
                 new.rows[part] = count
@@ -400,9 +403,7 @@ class Store:
             if progress is not None:
                 progress(next(step), steps)
         for part in missing:
-            for files in (old.counts, old.procedures):
-                if part in files:
-                    new.retired.append(files[part])
+            new.retired += old.summary_files(part)
             self._summarise(con, part, old.data[part], generation, new, written)
             if progress is not None:
                 progress(next(step), steps)
