@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 from parindex.dossiers import actions
@@ -27,6 +30,40 @@ JULY = (
 )
 
 
+@dataclass(frozen=True)
+class Imports:
+    """The province's store and a way to import more rows into it."""
+
+    store: Store
+    run: Callable[[str, Sequence[Sequence[str]]], None]
+
+
+@pytest.fixture
+def imports(lao_cai: LaoCai, coordinator: User, tmp_path: Path) -> Imports:
+    def run(name: str, rows: Sequence[Sequence[str]]) -> None:
+        actions.import_dossiers(lao_cai.province, csv_file(tmp_path / name, rows), by=coordinator)
+
+    return Imports(store_for(lao_cai.province), run)
+
+
+@pytest.fixture
+def spring(imports: Imports) -> Imports:
+    """The store after the spring 2024 export (tests/dossiers/support.py ROWS)."""
+    imports.run("hs.csv", ROWS)
+    return imports
+
+
+def summaries_complete(store: Store) -> bool:
+    """Every partition with its summaries, every file the manifest names there, and the
+    summaries giving the dossiers' forms."""
+    manifest = store.manifest()
+    return (
+        set(manifest.counts) == set(manifest.procedures) == set(manifest.data)
+        and store.check() == []
+        and same_forms_from_summaries_and_dossiers(store)
+    )
+
+
 def same_forms_from_summaries_and_dossiers(store: Store) -> bool:
     summary = store.summary()
     assert summary is not None
@@ -37,23 +74,18 @@ def same_forms_from_summaries_and_dossiers(store: Store) -> bool:
 
 
 def test_every_partition_gets_its_summaries_and_they_give_the_dossiers_forms(
-    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+    spring: Imports,
 ) -> None:
-    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
-    store = store_for(lao_cai.province)
-    manifest = store.manifest()
-    assert set(manifest.counts) == set(manifest.procedures) == set(manifest.data)
-    assert store.check() == []
-    assert same_forms_from_summaries_and_dossiers(store)
+    store = spring.store
+    assert summaries_complete(store)
 
 
 def test_an_update_rewrites_the_summaries_of_the_partitions_it_touches_only(
-    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+    spring: Imports,
 ) -> None:
-    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
-    store = store_for(lao_cai.province)
+    store = spring.store
     before = store.manifest()
-    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "july.csv", JULY), by=coordinator)
+    spring.run("july.csv", JULY)
     after = store.manifest()
     for part in ("2024-04", "2024-05", "2024-06"):
         assert after.counts[part] == before.counts[part]
@@ -67,24 +99,20 @@ def test_an_update_rewrites_the_summaries_of_the_partitions_it_touches_only(
 
 
 def test_a_partition_emptied_by_an_update_loses_its_summaries(
-    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+    imports: Imports,
 ) -> None:
-    pending = [ROWS[3]]
-    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "a.csv", pending), by=coordinator)
-    store = store_for(lao_cai.province)
+    imports.run("a.csv", [ROWS[3]])
+    store = imports.store
     assert set(store.manifest().counts) == {"open"}
-    actions.import_dossiers(
-        lao_cai.province, csv_file(tmp_path / "b.csv", JULY[:1]), by=coordinator
-    )
+    imports.run("b.csv", JULY[:1])
     manifest = store.manifest()
     assert set(manifest.data) == set(manifest.counts) == set(manifest.procedures) == {"2024-07"}
 
 
 def test_a_store_written_before_the_summaries_reads_the_dossiers_until_its_next_write(
-    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+    spring: Imports,
 ) -> None:
-    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
-    store = store_for(lao_cai.province)
+    store = spring.store
     path = store.root / MANIFEST
     older = json.loads(path.read_text("utf-8"))
     for name in [*older.pop("counts").values(), *older.pop("procedures").values()]:
@@ -97,18 +125,14 @@ def test_a_store_written_before_the_summaries_reads_the_dossiers_until_its_next_
     assert (
         said.getvalue().strip().endswith("no monthly summaries yet (the next import writes them)")
     )
-    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "july.csv", JULY), by=coordinator)
-    manifest = store.manifest()
-    assert set(manifest.counts) == set(manifest.procedures) == set(manifest.data)
-    assert store.check() == []
-    assert same_forms_from_summaries_and_dossiers(store)
+    spring.run("july.csv", JULY)
+    assert summaries_complete(store)
 
 
 def test_the_summaries_of_the_partitions_a_period_needs_are_the_ones_named(
-    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+    spring: Imports,
 ) -> None:
-    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
-    store = store_for(lao_cai.province)
+    store = spring.store
     summary = store.summary(parse_period("2024Q2").start)
     assert summary is not None
     manifest = store.manifest()
@@ -123,17 +147,16 @@ def test_the_summaries_of_the_partitions_a_period_needs_are_the_ones_named(
 
 
 def test_summaries_made_by_another_definition_are_not_read_and_the_next_write_remakes_them(
-    lao_cai: LaoCai, coordinator: User, tmp_path: Path
+    spring: Imports,
 ) -> None:
-    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "hs.csv"), by=coordinator)
-    store = store_for(lao_cai.province)
+    store = spring.store
     path = store.root / MANIFEST
     older = json.loads(path.read_text("utf-8"))
     older["summary_version"] = SUMMARY_VERSION - 1
     path.write_text(json.dumps(older), "utf-8")
     assert store.summary() is None
     before = store.manifest()
-    actions.import_dossiers(lao_cai.province, csv_file(tmp_path / "july.csv", JULY), by=coordinator)
+    spring.run("july.csv", JULY)
     after = store.manifest()
     assert after.summary_version == SUMMARY_VERSION
     assert all(after.counts[part] != before.counts[part] for part in before.counts)
