@@ -177,12 +177,14 @@ def _name(
     return row.organisation.name if row.organisation else row.agency
 
 
-def _drill_url(period: str, kind: str, agency: str, **more: str) -> str:
-    query = {"period": period, "kind": kind, "agency": agency, **more}
-    return reverse("dossier_list") + "?" + urlencode({k: v for k, v in query.items() if v})
+def _drill_url(base: str, period: str, kind: str, agency: str) -> str:
+    """The list behind a count: `base` is the list's path, looked up once per page (a form of
+    180 agencies has 3 000 links, and each lookup of a path costs a tenth of a millisecond)."""
+    query = {"period": period, "kind": kind, "agency": agency}
+    return base + "?" + urlencode({k: v for k, v in query.items() if v})
 
 
-def _rate_cells(period: str, row: dossier_forms.FormRow) -> list[dict[str, Any]]:
+def _rate_cells(base: str, period: str, row: dossier_forms.FormRow) -> list[dict[str, Any]]:
     cells = []
     for name, (words, kind) in RATE_WORDS.items():
         rate = row.rates[name]
@@ -195,7 +197,7 @@ def _rate_cells(period: str, row: dossier_forms.FormRow) -> list[dict[str, Any]]
                 "percent": f"{fraction * 100:.2f}" if fraction is not None else "",
                 "numerator": rate[0] if rate else None,
                 "denominator": rate[1] if rate else None,
-                "url": _drill_url(period, kind, row.agency) if kind else "",
+                "url": _drill_url(base, period, kind, row.agency) if kind else "",
             }
         )
     return cells
@@ -230,15 +232,16 @@ def dossier_form(request: HttpRequest) -> HttpResponse:
             "code", "name"
         )
     )
+    base = reverse("dossier_list")
     shown = [
         {
             "row": row,
             "name": _name(province, row, districts),
             "counts": [
-                (row.counts[c], _drill_url(period.code if period else "", c, row.agency))
+                (row.counts[c], _drill_url(base, period.code if period else "", c, row.agency))
                 for c, _n in FORM_COLUMNS
             ],
-            "rates": _rate_cells(period.code if period else "", row),
+            "rates": _rate_cells(base, period.code if period else "", row),
         }
         for row in [*agencies, *grouped]
     ]
